@@ -1,0 +1,22 @@
+"""weifen (微分): automatic differentiation over NumPy, with every face over one rule table.
+
+>>> import weifen as wf
+>>> x = wf.tensor([1.0, 2.0], requires_grad=True)
+>>> y = 2 * wf.dot(x, x)
+>>> y.backward()
+>>> x.grad
+tensor([4., 8.])
+"""
+from weifen.errors import (GradcheckError, GraphError, ShapeError, WeifenError,
+                           WeifenTypeError, WeifenValueError)
+from weifen.core.state import enable_grad, is_grad_enabled, no_grad
+from weifen.core.primitive import Primitive
+from weifen.core.pytree import tree_flatten, tree_map, tree_unflatten
+from weifen import prims
+from weifen.numpy import *  # noqa: F401,F403 - the NumPy-named functions
+from weifen.tape.tensor import Tensor
+from weifen.creation import (arange, bool_, complex64, complex128, eye, float16, float32,
+                             float64, full, full_like, int32, int64, linspace, ones,
+                             ones_like, rand, randn, tensor, zeros, zeros_like)
+
+__version__ = "0.1.0"

@@ -1,0 +1,281 @@
+"""``ArrayMethods``: the operators and NumPy-named methods every box type shares.
+
+Tensor, Dual and the values a transform hands to a function all inherit this, so user
+code such as ``(x @ W).sum(axis=0)`` works whatever face is running it. Operators bind
+primitives directly (the hot path); methods defer to the functions of ``weifen.numpy``.
+"""
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+import weifen.numpy as wnp
+from weifen.prims import elementwise as E
+from weifen.prims.linalg import matmul_p
+
+_SCALARS = (int, float, bool, np.ndarray, np.generic)
+
+
+def _ok(o):
+    """Coerce an operand: numbers/arrays/boxes pass, lists become arrays, others refuse."""
+    if isinstance(o, _SCALARS) or hasattr(o, "_process"):
+        return o
+    if isinstance(o, (list, tuple)):
+        return np.asarray(o)
+    if isinstance(o, numbers.Number) or hasattr(o, "__array_function__"):
+        return o
+    return NotImplemented
+
+
+def _binary(prim, swap=False):
+    if swap:
+        def op(self, o):
+            o = _ok(o)
+            return NotImplemented if o is NotImplemented else prim.bind(o, self)
+    else:
+        def op(self, o):
+            o = _ok(o)
+            return NotImplemented if o is NotImplemented else prim.bind(self, o)
+    return op
+
+
+class ArrayMethods:
+    __slots__ = ()
+
+    __add__ = _binary(E.add_p)
+    __radd__ = _binary(E.add_p, True)
+    __sub__ = _binary(E.sub_p)
+    __rsub__ = _binary(E.sub_p, True)
+    __mul__ = _binary(E.mul_p)
+    __rmul__ = _binary(E.mul_p, True)
+    __truediv__ = _binary(E.div_p)
+    __rtruediv__ = _binary(E.div_p, True)
+    __floordiv__ = _binary(E.floordiv_p)
+    __rfloordiv__ = _binary(E.floordiv_p, True)
+    __mod__ = _binary(E.mod_p)
+    __rmod__ = _binary(E.mod_p, True)
+    __pow__ = _binary(E.pow_p)
+    __rpow__ = _binary(E.pow_p, True)
+    __matmul__ = _binary(matmul_p)
+    __rmatmul__ = _binary(matmul_p, True)
+    __lt__ = _binary(E.lt_p)
+    __le__ = _binary(E.le_p)
+    __gt__ = _binary(E.gt_p)
+    __ge__ = _binary(E.ge_p)
+    __eq__ = _binary(E.eq_p)
+    __ne__ = _binary(E.ne_p)
+    __and__ = _binary(E.logical_and_p)
+    __rand__ = _binary(E.logical_and_p, True)
+    __or__ = _binary(E.logical_or_p)
+    __ror__ = _binary(E.logical_or_p, True)
+    __hash__ = object.__hash__
+
+    def __neg__(self):
+        return E.neg_p.bind(self)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return E.abs_p.bind(self)
+
+    def __invert__(self):
+        return E.logical_not_p.bind(self)
+
+    def __getitem__(self, index):
+        return wnp.getitem(self, index)
+
+    # -------------------------------------------------------------- NumPy-style attributes
+    @property
+    def shape(self) -> tuple:
+        return np.shape(self._primal_data())
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    @property
+    def size(self) -> int:
+        return int(np.prod(self.shape, dtype=np.int64))
+
+    @property
+    def dtype(self):
+        d = self._primal_data()
+        dt = getattr(d, "dtype", None)
+        return dt if dt is not None else np.result_type(d)
+
+    def _primal_data(self):
+        raise NotImplementedError
+
+    def __len__(self) -> int:
+        s = self.shape
+        if not s:
+            raise TypeError("len() of a 0-d tensor")
+        return s[0]
+
+    def __iter__(self):
+        n = len(self)
+        return (self[i] for i in range(n))
+
+    def __bool__(self) -> bool:
+        return bool(self._concrete())
+
+    def __float__(self) -> float:
+        return float(self._concrete())
+
+    def __int__(self) -> int:
+        return int(self._concrete())
+
+    def __index__(self) -> int:
+        return int(self._concrete())
+
+    def __complex__(self) -> complex:
+        return complex(self._concrete())
+
+    def __format__(self, spec: str) -> str:
+        if spec:
+            return format(self._concrete(), spec)
+        return repr(self)
+
+    def _concrete(self):
+        d = self._primal_data()
+        while hasattr(d, "_primal_data"):
+            d = d._primal_data()
+        return d
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        fn = wnp.UFUNCS.get(ufunc.__name__) if method == "__call__" and not kwargs else None
+        if fn is None:
+            return NotImplemented
+        return fn(*inputs)
+
+    def __array_function__(self, func, types, args, kwargs):
+        fn = getattr(wnp, func.__name__, None)
+        if fn is None or func.__name__ in ("getitem",):
+            return NotImplemented
+        return fn(*args, **kwargs)
+
+    # -------------------------------------------------------------- NumPy-named methods
+    @property
+    def T(self):
+        return wnp.transpose(self)
+
+    @property
+    def mT(self):
+        return wnp.swapaxes(self, -1, -2)
+
+    def sum(self, axis=None, keepdims=False, **kw):
+        return wnp.sum(self, axis=axis, keepdims=keepdims, **kw)
+
+    def mean(self, axis=None, keepdims=False, **kw):
+        return wnp.mean(self, axis=axis, keepdims=keepdims, **kw)
+
+    def prod(self, axis=None, keepdims=False):
+        return wnp.prod(self, axis=axis, keepdims=keepdims)
+
+    def max(self, axis=None, keepdims=False):
+        return wnp.max(self, axis=axis, keepdims=keepdims)
+
+    def min(self, axis=None, keepdims=False):
+        return wnp.min(self, axis=axis, keepdims=keepdims)
+
+    def var(self, axis=None, ddof=0, keepdims=False):
+        return wnp.var(self, axis=axis, ddof=ddof, keepdims=keepdims)
+
+    def std(self, axis=None, ddof=0, keepdims=False):
+        return wnp.std(self, axis=axis, ddof=ddof, keepdims=keepdims)
+
+    def argmax(self, axis=None, keepdims=False):
+        return wnp.argmax(self, axis=axis, keepdims=keepdims)
+
+    def argmin(self, axis=None, keepdims=False):
+        return wnp.argmin(self, axis=axis, keepdims=keepdims)
+
+    def cumsum(self, axis=None):
+        return wnp.cumsum(self, axis=axis)
+
+    def reshape(self, *shape, **kw):
+        if "shape" in kw:
+            shape = kw.pop("shape")
+        elif len(shape) == 1 and not isinstance(shape[0], int):
+            shape = shape[0]
+        return wnp.reshape(self, shape, **kw)
+
+    def transpose(self, *axes):
+        if len(axes) == 1 and not isinstance(axes[0], int):
+            axes = axes[0]
+        return wnp.transpose(self, axes or None)
+
+    def swapaxes(self, axis1, axis2):
+        return wnp.swapaxes(self, axis1, axis2)
+
+    def flatten(self):
+        return wnp.reshape(self, (-1,))
+
+    ravel = flatten
+
+    def squeeze(self, axis=None):
+        return wnp.squeeze(self, axis)
+
+    def astype(self, dtype):
+        return wnp.astype(self, dtype)
+
+    def clip(self, min=None, max=None):
+        return wnp.clip(self, min, max)
+
+    def dot(self, other):
+        return wnp.dot(self, other)
+
+    def trace(self, offset=0, axis1=0, axis2=1):
+        return wnp.trace(self, offset, axis1, axis2)
+
+    def diagonal(self, offset=0, axis1=0, axis2=1):
+        return wnp.diagonal(self, offset, axis1, axis2)
+
+    def repeat(self, repeats, axis=None):
+        return wnp.repeat(self, repeats, axis)
+
+    def copy(self):
+        return wnp.copy(self)
+
+    clone = copy
+
+    def exp(self):
+        return E.exp_p.bind(self)
+
+    def log(self):
+        return E.log_p.bind(self)
+
+    def sqrt(self):
+        return E.sqrt_p.bind(self)
+
+    def tanh(self):
+        return E.tanh_p.bind(self)
+
+    def sigmoid(self):
+        return E.sigmoid_p.bind(self)
+
+    def relu(self):
+        return E.relu_p.bind(self)
+
+    def abs(self):
+        return E.abs_p.bind(self)
+
+    def sin(self):
+        return E.sin_p.bind(self)
+
+    def cos(self):
+        return E.cos_p.bind(self)
+
+    def pow(self, y):
+        return E.pow_p.bind(self, y)
+
+    def norm(self, ord=None, axis=None, keepdims=False):
+        return wnp.norm(self, ord=ord, axis=axis, keepdims=keepdims)
+
+    def softmax(self, axis=-1):
+        return wnp.softmax(self, axis)
+
+    def log_softmax(self, axis=-1):
+        return wnp.log_softmax(self, axis)

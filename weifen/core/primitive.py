@@ -1,0 +1,108 @@
+"""Primitives, the rule table, and ``bind`` (the one dispatch every op goes through).
+
+A primitive is declared once, as one block holding all its rules::
+
+    sin_p = Primitive("sin", np.sin,
+                      vjp=(lambda g, out, x: g * P.cos(x),),
+                      jvp=(lambda dx, out, x: dx * P.cos(x),))
+
+* ``impl(*args, **params)`` computes on raw arrays (NumPy or any NumPy-protocol array).
+* ``vjp`` holds one rule per input, ``rule(g, out, *args, **params) -> gx``; ``None`` marks
+  an input with no derivative. A single callable instead of a tuple computes every input's
+  cotangent at once (variadic primitives such as ``concatenate``). The engine reduces each
+  ``gx`` to its input's shape (unbroadcasting) and accumulates, so rules never do.
+* ``jvp`` mirrors it: one rule per input, ``rule(dx, out, *args, **params)``, linear in
+  ``dx``; the tangent of the output is the sum over inputs whose tangent is not zero.
+* ``batch`` (optional) maps ``(args, batch_dims, **params) -> (out, out_bdim)`` for vmap.
+* ``keep``: per input, the argument positions that input's vjp rule reads; the tape saves
+  only those (so ``x * 0.9`` does not keep ``x`` alive). ``None`` keeps every argument.
+* ``save_out``: the vjp rules read ``out``.
+* ``nondiff``: the output is piecewise constant (comparisons, ``sign``, ``floor``).
+* ``broadcasts``: inputs broadcast NumPy-style; the engine records their shapes and sums
+  each cotangent back to its input's shape.
+* ``view``: the output may share memory with the first input (reshape, transpose, basic
+  indexing); the tape then shares the version counter, so in-place writes are caught.
+
+Rules are written in weifen's own ops (``P.cos`` is ``cos_p.bind``, operators on boxes),
+never in raw NumPy, so differentiating a rule is just more recording: higher order,
+forward-over-reverse and symbolic derivatives all come from the same table.
+
+``bind`` finds the argument boxed at the highest level and lets that level's interpreter
+process the op (unboxing its own values and re-binding on the rest); with no box at all
+it calls ``impl``. Levels come from :mod:`weifen.core.state`.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+REGISTRY: dict[str, "Primitive"] = {}
+
+
+class Box:
+    """Base of every value an interpreter wraps (Tensor, Dual, batched and staged values)."""
+
+    __slots__ = ()
+    _level: float
+
+    def _process(self, prim: "Primitive", args: tuple, params: dict) -> Any:
+        raise NotImplementedError
+
+
+class Primitive:
+    """One row of the rule table. See the module docstring."""
+
+    __slots__ = (
+        "name", "impl", "vjp", "jvp", "batch", "keep", "save_out", "nondiff", "view",
+        "broadcasts", "backward_name", "__weakref__",
+    )
+
+    def __init__(
+        self,
+        name: str,
+        impl: Callable[..., Any],
+        *,
+        vjp: tuple | Callable | None = None,
+        jvp: tuple | Callable | None = None,
+        batch: Callable | None = None,
+        keep: tuple | None = None,
+        save_out: bool = False,
+        nondiff: bool = False,
+        view: bool = False,
+        broadcasts: bool = False,
+        register: bool = True,
+    ) -> None:
+        self.name = name
+        self.impl = impl
+        self.vjp = vjp
+        self.jvp = jvp
+        self.batch = batch
+        self.keep = keep
+        self.save_out = save_out
+        self.nondiff = nondiff
+        self.view = view
+        self.broadcasts = broadcasts
+        self.backward_name = "".join(p.capitalize() for p in name.split("_")) + "Backward"
+        if register:
+            if name in REGISTRY:
+                raise ValueError(f"primitive {name!r} is declared twice")
+            REGISTRY[name] = self
+
+    def bind(self, *args: Any, **params: Any) -> Any:
+        """Apply the primitive: the highest-level box among ``args`` interprets it."""
+        top = None
+        for a in args:
+            if isinstance(a, Box) and (top is None or a._level > top._level):
+                top = a
+        if top is None:
+            return self.impl(*args, **params)
+        return top._process(self, args, params)
+
+    __call__ = bind
+
+    def __repr__(self) -> str:
+        return f"<primitive {self.name}>"
+
+
+def bind_list(prim: Primitive, xs: list | tuple, **params: Any) -> Any:
+    """Bind a variadic primitive whose arguments are the items of ``xs``."""
+    return prim.bind(*xs, **params)

@@ -1,0 +1,99 @@
+"""The one piece of mutable state: a context variable holding the transform depth.
+
+Every transform (``grad``, ``jvp``, ``vmap``, ...) opens a new *level* one deeper than
+the current one and closes it in ``finally``. Values carry their level; an op looks at
+its arguments and lets the highest level interpret it, treating lower-level values as
+constants. That is what keeps nested derivatives apart (no perturbation confusion).
+
+The state is an immutable tuple ``(depth, no_grad_upto)``: tape levels ``<= no_grad_upto``
+do not record. ``no_grad`` sets it to the current depth, so a ``no_grad`` inside a
+transformed function stops that transform's tape, while a transform opened inside
+``no_grad`` records normally (torch.func's rule).
+"""
+from __future__ import annotations
+
+import contextvars
+import functools
+from contextlib import contextmanager
+from typing import Iterator
+
+_STATE: contextvars.ContextVar[tuple[int, int]] = contextvars.ContextVar(
+    "weifen_state", default=(0, -1)
+)
+get_state = _STATE.get
+
+
+def depth() -> int:
+    """The current transform depth (0 outside every transform)."""
+    return _STATE.get()[0]
+
+
+def recording(level: int) -> bool:
+    """Whether a tape at ``level`` records ops right now."""
+    return level > _STATE.get()[1]
+
+
+@contextmanager
+def new_level() -> Iterator[int]:
+    """Open a transform level one deeper than the current one; yields its number."""
+    d, ng = _STATE.get()
+    token = _STATE.set((d + 1, ng))
+    try:
+        yield d + 1
+    finally:
+        _STATE.reset(token)
+
+
+class _GradMode:
+    """Shared body of ``no_grad`` and ``enable_grad``: a context manager and a decorator."""
+
+    _enabled: bool
+
+    def __enter__(self) -> None:
+        d, ng = _STATE.get()
+        self._token = _STATE.set((d, -1 if self._enabled else d))
+
+    def __exit__(self, *exc: object) -> None:
+        _STATE.reset(self._token)
+
+    def __call__(self, fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with type(self)():
+                return fn(*args, **kwargs)
+
+        return wrapper
+
+
+class no_grad(_GradMode):
+    """Context manager (or decorator) in which no op is recorded for backward.
+
+    >>> import weifen as wf
+    >>> x = wf.tensor([1.0, 2.0], requires_grad=True)
+    >>> with wf.no_grad():
+    ...     y = x * 2
+    >>> y.requires_grad
+    False
+    """
+
+    _enabled = False
+
+
+class enable_grad(_GradMode):
+    """Context manager (or decorator) that turns recording back on inside ``no_grad``.
+
+    >>> import weifen as wf
+    >>> x = wf.tensor(1.0, requires_grad=True)
+    >>> with wf.no_grad():
+    ...     with wf.enable_grad():
+    ...         y = x * 2
+    >>> y.requires_grad
+    True
+    """
+
+    _enabled = True
+
+
+def is_grad_enabled() -> bool:
+    """Whether eager (level-0) operations are being recorded."""
+    return recording(0)

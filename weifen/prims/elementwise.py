@@ -1,0 +1,256 @@
+"""Elementwise primitives: one block per primitive with its impl, vjp and jvp rules.
+
+Rules are written with weifen ops (operators on boxes, other primitives called directly)
+so that they differentiate again. Python floats take ``math`` (no array machinery for
+scalars); anything else goes to NumPy's ufuncs, which dispatch to CuPy and Dask arrays.
+"""
+from __future__ import annotations
+
+import math
+import operator
+
+import numpy as np
+
+from weifen.core.primitive import Primitive
+
+LN2 = math.log(2.0)
+LN10 = math.log(10.0)
+TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
+
+
+def _scalar_first(npf, mf):
+    """An impl taking ``math`` for Python floats (falling back to NumPy on domain errors)."""
+
+    def impl(x):
+        if type(x) is float:
+            try:
+                return mf(x)
+            except (ValueError, OverflowError):
+                pass
+        return npf(x)
+
+    impl.__name__ = npf.__name__
+    return impl
+
+
+def _unary(name, npf, mf=None, *, vjp=None, jvp=None, out=False, **kw):
+    """Declare a unary primitive whose vjp is ``g * d`` and jvp ``dx * d`` for one factor ``d``.
+
+    ``vjp``/``jvp`` given as a single ``deriv(out, x)`` returning the local derivative.
+    """
+    impl = _scalar_first(npf, mf) if mf is not None else npf
+    if callable(vjp) and not isinstance(vjp, tuple):
+        deriv = vjp
+        vjp = (lambda g, o, x: g * deriv(o, x),)
+        jvp = (lambda dx, o, x: dx * deriv(o, x),)
+    keep = ((),) if out else None
+    return Primitive(name, impl, vjp=vjp, jvp=jvp, keep=keep, save_out=out, **kw)
+
+
+# ---------------------------------------------------------------- unary, smooth
+neg_p = _unary("neg", np.negative, operator.neg,
+               vjp=(lambda g, o, x: -g,), jvp=(lambda dx, o, x: -dx,))
+neg_p.keep = ((),)
+exp_p = _unary("exp", np.exp, math.exp, vjp=lambda o, x: o, out=True)
+exp2_p = _unary("exp2", np.exp2, lambda x: 2.0 ** x, vjp=lambda o, x: o * LN2, out=True)
+expm1_p = _unary("expm1", np.expm1, math.expm1, vjp=lambda o, x: o + 1, out=True)
+log_p = _unary("log", np.log, math.log, vjp=lambda o, x: reciprocal_p(x))
+log2_p = _unary("log2", np.log2, math.log2, vjp=lambda o, x: reciprocal_p(x * LN2))
+log10_p = _unary("log10", np.log10, math.log10, vjp=lambda o, x: reciprocal_p(x * LN10))
+log1p_p = _unary("log1p", np.log1p, math.log1p, vjp=lambda o, x: reciprocal_p(x + 1))
+sqrt_p = _unary("sqrt", np.sqrt, math.sqrt, vjp=lambda o, x: 0.5 / o, out=True)
+square_p = _unary("square", np.square, lambda x: x * x, vjp=lambda o, x: 2 * x)
+reciprocal_p = _unary("reciprocal", np.reciprocal, lambda x: 1.0 / x,
+                      vjp=lambda o, x: -(o * o), out=True)
+sin_p = _unary("sin", np.sin, math.sin, vjp=lambda o, x: cos_p(x))
+cos_p = _unary("cos", np.cos, math.cos, vjp=lambda o, x: -sin_p(x))
+tan_p = _unary("tan", np.tan, math.tan, vjp=lambda o, x: 1 + o * o, out=True)
+arcsin_p = _unary("arcsin", np.arcsin, math.asin,
+                  vjp=lambda o, x: reciprocal_p(sqrt_p(1 - x * x)))
+arccos_p = _unary("arccos", np.arccos, math.acos,
+                  vjp=lambda o, x: -reciprocal_p(sqrt_p(1 - x * x)))
+arctan_p = _unary("arctan", np.arctan, math.atan, vjp=lambda o, x: reciprocal_p(1 + x * x))
+sinh_p = _unary("sinh", np.sinh, math.sinh, vjp=lambda o, x: cosh_p(x))
+cosh_p = _unary("cosh", np.cosh, math.cosh, vjp=lambda o, x: sinh_p(x))
+tanh_p = _unary("tanh", np.tanh, math.tanh, vjp=lambda o, x: 1 - o * o, out=True)
+arcsinh_p = _unary("arcsinh", np.arcsinh, math.asinh,
+                   vjp=lambda o, x: reciprocal_p(sqrt_p(x * x + 1)))
+arccosh_p = _unary("arccosh", np.arccosh, math.acosh,
+                   vjp=lambda o, x: reciprocal_p(sqrt_p(x * x - 1)))
+arctanh_p = _unary("arctanh", np.arctanh, math.atanh,
+                   vjp=lambda o, x: reciprocal_p(1 - x * x))
+
+
+def _sigmoid(x):
+    if type(x) is float:
+        if x >= 0:
+            return 1.0 / (1.0 + math.exp(-x))
+        e = math.exp(x)
+        return e / (1.0 + e)
+    # exp(-logaddexp(0, -x)) never overflows, for either sign of x
+    return np.exp(-np.logaddexp(0, -x))
+
+
+sigmoid_p = _unary("sigmoid", _sigmoid, vjp=lambda o, x: o * (1 - o), out=True)
+
+
+def _softplus(x):
+    if type(x) is float:
+        return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
+    return np.logaddexp(0, x)
+
+
+softplus_p = _unary("softplus", _softplus, vjp=lambda o, x: sigmoid_p(x))
+
+
+def _erf_array(x):
+    try:  # SciPy, when present, is faster for big arrays; the fallback is exact too
+        from scipy.special import erf
+    except ImportError:  # pragma: no cover - depends on the environment
+        return np.vectorize(math.erf, otypes=[np.result_type(x, 1.0)])(x)
+    return erf(x)
+
+
+erf_p = _unary("erf", _erf_array, math.erf,
+               vjp=lambda o, x: TWO_OVER_SQRT_PI * exp_p(-(x * x)))
+
+# ---------------------------------------------------------------- unary, kinks
+abs_p = _unary("abs", np.abs, abs, vjp=lambda o, x: sign_p(x))
+relu_p = _unary("relu", lambda x: np.maximum(x, 0), lambda x: x if x > 0 else 0.0,
+                vjp=lambda o, x: o > 0, out=True)
+
+# piecewise constant: the output carries no derivative
+sign_p = Primitive("sign", np.sign, nondiff=True)
+floor_p = Primitive("floor", np.floor, nondiff=True)
+ceil_p = Primitive("ceil", np.ceil, nondiff=True)
+round_p = Primitive("round", np.round, nondiff=True)
+trunc_p = Primitive("trunc", np.trunc, nondiff=True)
+
+
+def _clip(x, lo=None, hi=None):
+    return np.clip(x, lo, hi)
+
+
+def _clip_mask(x, lo, hi):
+    # the gradient passes where lo <= x <= hi (both ends inclusive, as in torch.clamp)
+    m = True
+    if lo is not None:
+        m = x >= lo
+    if hi is not None:
+        m = (x <= hi) if m is True else m & (x <= hi)
+    return m
+
+
+clip_p = Primitive("clip", _clip,
+                   vjp=(lambda g, o, x, lo=None, hi=None: g * _clip_mask(x, lo, hi),),
+                   jvp=(lambda dx, o, x, lo=None, hi=None: dx * _clip_mask(x, lo, hi),))
+
+# ---------------------------------------------------------------- binary
+def _div(x, y):
+    try:
+        return x / y
+    except ZeroDivisionError:  # Python floats: follow NumPy (inf/nan), not Python
+        return np.divide(np.float64(x), y)
+
+
+def _pow(x, y):
+    try:
+        r = x ** y
+    except (ZeroDivisionError, OverflowError):
+        return np.power(np.float64(x), y)
+    if type(r) is complex:  # negative float to a fractional power: NumPy gives nan
+        return np.power(np.float64(x), y)
+    return r
+
+
+def _pow_gy(g, o, x, y):
+    # d(x**y)/dy = x**y * log x, taken as 0 where x == 0 (the limit for y > 0)
+    safe = where_p(x == 0, 1.0, x)
+    return where_p(x == 0, 0.0, g * o * log_p(safe))
+
+
+def _pow_dy(dy, o, x, y):
+    safe = where_p(x == 0, 1.0, x)
+    return where_p(x == 0, 0.0, dy * o * log_p(safe))
+
+
+def _tie_mask(a, b, win):
+    # 1 where a wins, 1/2 on ties (the subgradient JAX and torch pick), 0 where a loses
+    return (win(a, b)) + 0.5 * (a == b)
+
+
+add_p = Primitive("add", operator.add, broadcasts=True, keep=((), ()),
+                  vjp=(lambda g, o, x, y: g, lambda g, o, x, y: g),
+                  jvp=(lambda dx, o, x, y: dx, lambda dy, o, x, y: dy))
+sub_p = Primitive("sub", operator.sub, broadcasts=True, keep=((), ()),
+                  vjp=(lambda g, o, x, y: g, lambda g, o, x, y: -g),
+                  jvp=(lambda dx, o, x, y: dx, lambda dy, o, x, y: -dy))
+mul_p = Primitive("mul", operator.mul, broadcasts=True, keep=((1,), (0,)),
+                  vjp=(lambda g, o, x, y: g * y, lambda g, o, x, y: g * x),
+                  jvp=(lambda dx, o, x, y: dx * y, lambda dy, o, x, y: x * dy))
+div_p = Primitive("div", _div, broadcasts=True, keep=((1,), (0, 1)),
+                  vjp=(lambda g, o, x, y: g / y, lambda g, o, x, y: -g * x / (y * y)),
+                  jvp=(lambda dx, o, x, y: dx / y, lambda dy, o, x, y: -dy * x / (y * y)))
+pow_p = Primitive("pow", _pow, broadcasts=True, save_out=True,
+                  vjp=(lambda g, o, x, y: g * y * x ** (y - 1), _pow_gy),
+                  jvp=(lambda dx, o, x, y: dx * y * x ** (y - 1), _pow_dy))
+maximum_p = Primitive("maximum", np.maximum, broadcasts=True,
+                      vjp=(lambda g, o, x, y: g * _tie_mask(x, y, operator.gt),
+                           lambda g, o, x, y: g * _tie_mask(y, x, operator.gt)),
+                      jvp=(lambda dx, o, x, y: dx * _tie_mask(x, y, operator.gt),
+                           lambda dy, o, x, y: dy * _tie_mask(y, x, operator.gt)))
+minimum_p = Primitive("minimum", np.minimum, broadcasts=True,
+                      vjp=(lambda g, o, x, y: g * _tie_mask(x, y, operator.lt),
+                           lambda g, o, x, y: g * _tie_mask(y, x, operator.lt)),
+                      jvp=(lambda dx, o, x, y: dx * _tie_mask(x, y, operator.lt),
+                           lambda dy, o, x, y: dy * _tie_mask(y, x, operator.lt)))
+arctan2_p = Primitive("arctan2", np.arctan2, broadcasts=True,
+                      vjp=(lambda g, o, x, y: g * y / (x * x + y * y),
+                           lambda g, o, x, y: -g * x / (x * x + y * y)),
+                      jvp=(lambda dx, o, x, y: dx * y / (x * x + y * y),
+                           lambda dy, o, x, y: -dy * x / (x * x + y * y)))
+mod_p = Primitive("mod", np.mod, broadcasts=True,
+                  vjp=(lambda g, o, x, y: g, lambda g, o, x, y: -g * floor_p(x / y)),
+                  jvp=(lambda dx, o, x, y: dx, lambda dy, o, x, y: -dy * floor_p(x / y)))
+floordiv_p = Primitive("floordiv", np.floor_divide, nondiff=True)
+
+# comparisons and logic: boolean results, no derivative
+eq_p = Primitive("eq", operator.eq, nondiff=True)
+ne_p = Primitive("ne", operator.ne, nondiff=True)
+lt_p = Primitive("lt", operator.lt, nondiff=True)
+le_p = Primitive("le", operator.le, nondiff=True)
+gt_p = Primitive("gt", operator.gt, nondiff=True)
+ge_p = Primitive("ge", operator.ge, nondiff=True)
+logical_and_p = Primitive("logical_and", np.logical_and, nondiff=True)
+logical_or_p = Primitive("logical_or", np.logical_or, nondiff=True)
+logical_not_p = Primitive("logical_not", np.logical_not, nondiff=True)
+isfinite_p = Primitive("isfinite", np.isfinite, nondiff=True)
+
+
+def _where(c, x, y):
+    return np.where(c, x, y)
+
+
+where_p = Primitive("where", _where, broadcasts=True, keep=None,
+                    vjp=(None,
+                         lambda g, o, c, x, y: where_p(c, g, 0.0),
+                         lambda g, o, c, x, y: where_p(c, 0.0, g)),
+                    jvp=(None,
+                         lambda dx, o, c, x, y: where_p(c, dx, 0.0),
+                         lambda dy, o, c, x, y: where_p(c, 0.0, dy)))
+where_p.keep = ((), (0,), (0,))
+
+
+def _astype(x, dtype=None):
+    return x.astype(dtype) if hasattr(x, "astype") else np.asarray(x).astype(dtype)
+
+
+# casting: the cotangent is cast back to the input's dtype
+astype_p = Primitive("astype", _astype, keep=((0,),),
+                     vjp=(lambda g, o, x, dtype=None: astype_p(g, dtype=_dtype_of(x)),),
+                     jvp=(lambda dx, o, x, dtype=None: astype_p(dx, dtype=dtype),))
+
+
+def _dtype_of(x):
+    d = getattr(x, "dtype", None)
+    return d if d is not None else np.result_type(x)

@@ -1,0 +1,258 @@
+"""The backward engine: Kahn's algorithm over the recorded nodes, no recursion anywhere.
+
+1. Walk up from the roots (an explicit stack) and count, for every node, how many
+   recorded consumers it has in this graph.
+2. When only some inputs are wanted (``autograd.grad``), mark the nodes that lead to
+   them; cotangents flow only along those.
+3. Pop ready nodes (all consumers done): apply each vjp rule, sum the cotangent back to
+   the input's shape where the op broadcast, add it into the parent's buffer, and free
+   what the node saved unless ``retain_graph``.
+
+A 10^6-node chain is a loop of 10^6 iterations; its memory is released as it goes.
+"""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+
+from weifen.core.primitive import Box
+from weifen.core.state import _STATE
+from weifen.errors import GraphError, ShapeError
+from weifen.prims.reduce import sum_to_shape
+from weifen.prims.shape import shape_of
+from weifen.tape.node import LeafNode, Node
+from weifen.tape.tensor import Tensor, _wrap
+
+
+def _seed(root: Tensor, g: Any, create_graph: bool) -> Any:
+    L = root._level
+    d = root._data
+    if g is None:
+        if shape_of(d) != ():
+            raise GraphError(
+                f"grad can be implicitly created only for scalar outputs; this output has "
+                f"shape {shape_of(d)}: pass backward(gradient=...) with that shape (a VJP)")
+        g = 1.0 if type(d) is float else np.ones_like(d)
+        if isinstance(d, Box):
+            g = _ones_like_box(d)
+    else:
+        if isinstance(g, Tensor) and g._level == L and not create_graph:
+            g = g._data
+        elif isinstance(g, (list, tuple)):
+            g = np.asarray(g, dtype=getattr(d, "dtype", None))
+        gs = shape_of(g)
+        if gs != shape_of(d):
+            raise ShapeError(
+                f"backward: gradient has shape {gs} but the output has shape {shape_of(d)}; "
+                "they must match")
+    if create_graph and not (isinstance(g, Tensor) and g._level == L):
+        g = _wrap(g, L)
+    return g
+
+
+def _ones_like_box(d: Any) -> Any:
+    from weifen.numpy import ones_like
+
+    return ones_like(d)
+
+
+def run_backward(
+    roots: Sequence[Tensor],
+    grads: Sequence[Any],
+    *,
+    targets: Sequence[Tensor] | None = None,
+    retain_graph: bool = False,
+    create_graph: bool = False,
+) -> list | None:
+    """Backpropagate ``grads`` from ``roots``.
+
+    With ``targets=None`` gradients accumulate into the leaves' ``.grad`` (and retained
+    non-leaves). Otherwise nothing is stored and the list of the targets' gradients is
+    returned (``None`` for a target the roots do not depend on).
+    """
+    starts = []
+    for r, g in zip(roots, grads):
+        if r._node is None:
+            raise GraphError(
+                "element 0 of tensors does not require grad and does not have a grad_fn: "
+                "the output does not depend on any tensor with requires_grad=True")
+        starts.append((r._node, _seed(r, g, create_graph)))
+    L = roots[0]._level
+    if create_graph:
+        token = _STATE.set((_STATE.get()[0], -1))
+    try:
+        return _run(starts, targets, retain_graph, create_graph, L)
+    finally:
+        if create_graph:
+            _STATE.reset(token)
+
+
+def _run(starts, targets, retain_graph, create_graph, L):
+    # 1. dependency counts
+    deps: dict = {}
+    stack = []
+    for n, _ in starts:
+        if n not in deps:
+            deps[n] = 0
+            stack.append(n)
+    while stack:
+        n = stack.pop()
+        if type(n) is LeafNode:
+            continue
+        for p in n.parents:
+            if p is not None:
+                if p in deps:
+                    deps[p] += 1
+                else:
+                    deps[p] = 1
+                    stack.append(p)
+    # 2. which nodes lead to a target
+    want = None
+    tnodes = None
+    if targets is not None:
+        tnodes = [t._node for t in targets]
+        tset = set(tnodes)
+        want = _leading_to(deps, [n for n, _ in starts], tset)
+    results: dict = {}
+    # 3. Kahn's algorithm, computing cotangents as nodes become ready
+    buf: dict = {}
+    for n, g in starts:
+        q = buf.get(n)
+        buf[n] = g if q is None else q + g
+    ready = [n for n in deps if deps[n] == 0]
+    while ready:
+        n = ready.pop()
+        g = buf.pop(n, None)
+        if tnodes is not None and n in tset:
+            results[n] = g
+        if type(n) is LeafNode:
+            if targets is None and g is not None:
+                _accumulate(n, g, create_graph)
+            continue
+        if n.freed:
+            raise GraphError(
+                "Trying to backward through the graph a second time (or to use saved values "
+                "after they were freed): pass retain_graph=True to the first backward")
+        if n.retain is not None and g is not None and targets is None:
+            t = n.retain()
+            if t is not None:
+                t._grad = _as_grad(g, t, create_graph)
+        if g is not None:
+            _check_versions(n)
+            _apply_rules(n, g, buf, want, create_graph)
+        for p in n.parents:
+            if p is not None:
+                d = deps[p] - 1
+                deps[p] = d
+                if d == 0:
+                    ready.append(p)
+        if not retain_graph:
+            n.vals = n.args = n.out = None
+            n.freed = True
+    if targets is None:
+        return None
+    return [results.get(n) for n in tnodes]
+
+
+def _apply_rules(n: Node, g: Any, buf: dict, want: set | None, create_graph: bool) -> None:
+    prim = n.prim
+    rules = prim.vjp
+    if create_graph:
+        vals = n.args
+        out = _wrap(n.out, n.level, n) if n.out is not None else None
+    else:
+        vals = n.vals
+        out = n.out
+    params = n.params
+    parents = n.parents
+    if rules is None:
+        raise NotImplementedError(f"no vjp rule for primitive {prim.name!r}")
+    if type(rules) is not tuple:
+        gs = rules(g, out, *vals, **params)
+    else:
+        gs = None
+    shapes = n.shapes
+    for i, p in enumerate(parents):
+        if p is None or (want is not None and p not in want):
+            continue
+        if gs is None:
+            rule = rules[i]
+            if rule is None:
+                continue
+            gi = rule(g, out, *vals, **params)
+        else:
+            gi = gs[i]
+        if gi is None:
+            continue
+        if shapes is not None:
+            s = shapes[i]
+            if shape_of(gi) != s:
+                gi = sum_to_shape(gi, s)
+        q = buf.get(p)
+        buf[p] = gi if q is None else q + gi
+
+
+def _check_versions(n: Node) -> None:
+    L = n.level
+    vs = 0
+    for a in n.args:
+        if isinstance(a, Tensor) and a._level == L and a._ver is not None:
+            vs += a._ver[0]
+    if vs != n.vsnap or (n.outver is not None and n.outver[0] != 0):
+        raise GraphError(
+            f"one of the tensors needed to compute the gradient of {n.prim.name!r} "
+            f"({n.prim.backward_name}) has been modified by an in-place operation; "
+            "compute on a copy (x.clone() / x * 1) or do the in-place change after backward")
+
+
+def _as_grad(g: Any, t: Tensor, create_graph: bool) -> Tensor:
+    """A fresh gradient Tensor for ``t`` (own memory, ``t``'s dtype)."""
+    if isinstance(g, Tensor) and g._level == t._level:
+        return g if create_graph else _wrap(g._data, t._level)
+    d = t._data
+    dt = getattr(d, "dtype", None)
+    if dt is not None and getattr(g, "dtype", dt) != dt and not isinstance(g, Box):
+        g = g.astype(dt)
+    elif hasattr(g, "copy") and not isinstance(g, Box):
+        g = g.copy()
+    return _wrap(g, t._level)
+
+
+def _accumulate(leaf: LeafNode, g: Any, create_graph: bool) -> None:
+    t = leaf.ref()
+    if t is None:
+        return
+    new = _as_grad(g, t, create_graph)
+    old = t._grad
+    if old is None:
+        t._grad = new
+    elif create_graph or isinstance(old._data, Box) or not isinstance(old._data, np.ndarray):
+        t._grad = old + new if create_graph else _wrap(old._data + new._data, t._level)
+    else:
+        old._data += new._data
+        if old._ver is not None:
+            old._ver[0] += 1
+
+
+def _leading_to(deps: dict, roots: list, tset: set) -> set:
+    """The nodes from which some node of ``tset`` is reachable through ``parents``."""
+    # topological order (consumers before inputs) on a private copy of the counts
+    count = dict(deps)
+    order = []
+    ready = [n for n in count if count[n] == 0]
+    while ready:
+        n = ready.pop()
+        order.append(n)
+        if type(n) is LeafNode:
+            continue
+        for p in n.parents:
+            if p is not None:
+                count[p] -= 1
+                if count[p] == 0:
+                    ready.append(p)
+    want = set()
+    for n in reversed(order):
+        if n in tset or (type(n) is Node and any(p in want for p in n.parents if p is not None)):
+            want.add(n)
+    return want

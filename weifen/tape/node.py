@@ -1,0 +1,46 @@
+"""Graph nodes of the tape: one ``Node`` per recorded op, one ``LeafNode`` per leaf.
+
+A Tensor requires grad exactly when it has a node: a ``LeafNode`` (a leaf the user or a
+transform marked, where gradients accumulate) or a ``Node`` (the output of a recorded op;
+the user sees it as ``grad_fn``).
+"""
+from __future__ import annotations
+
+import weakref
+from typing import Any
+
+
+class LeafNode:
+    """Where gradients of a leaf Tensor arrive (PyTorch's AccumulateGrad)."""
+
+    __slots__ = ("ref", "__weakref__")
+
+    def __init__(self, tensor: Any) -> None:
+        self.ref = weakref.ref(tensor)
+
+    def __repr__(self) -> str:
+        return "<AccumulateGrad>"
+
+
+class Node:
+    """A recorded op: the primitive, what its vjp rules need, and the nodes of its inputs.
+
+    ``vals`` are the saved arguments unboxed at this level (what backward uses), ``args`` the
+    same arguments as boxes (what ``create_graph=True`` uses, so the rules record again);
+    arguments the rules do not read are ``None``. ``parents[i]`` is the node of input ``i``
+    or ``None`` when it needs no gradient.
+    """
+
+    __slots__ = ("prim", "params", "parents", "vals", "args", "out", "shapes", "vsnap",
+                 "outver", "level", "freed", "retain", "__weakref__")
+
+    def name(self) -> str:
+        return self.prim.backward_name
+
+    @property
+    def next_functions(self) -> tuple:
+        """The nodes of the inputs (PyTorch's name), ``None`` for inputs without grad."""
+        return tuple(self.parents)
+
+    def __repr__(self) -> str:
+        return f"<{self.prim.backward_name}>"

@@ -1,0 +1,366 @@
+"""``Tensor``: the array users hold, and the tape interpreter that records ops on it.
+
+A Tensor is a box at a *level*: level 0 is the eager PyTorch-style tape that is always on;
+``wf.grad`` and friends open deeper levels (see :mod:`weifen.core.state`). Recording is
+the same at every level: ``_process`` unboxes this level's Tensors, computes the op on
+what is underneath (raw arrays at level 0, lower-level boxes otherwise) and, when some
+input requires grad, appends a :class:`Node` holding only what the vjp rules read.
+
+The level-0 path is the hot path of the whole library; keep it lean and profile changes.
+"""
+from __future__ import annotations
+
+import weakref
+from typing import Any
+
+import numpy as np
+
+from weifen.array import ArrayMethods
+from weifen.core.primitive import Box
+from weifen.core.state import _STATE
+from weifen.prims.shape import shape_of
+from weifen.errors import GraphError, WeifenTypeError
+from weifen.tape.node import LeafNode, Node
+
+_new = object.__new__
+
+
+def _wrap(data: Any, level: float = 0, node: Any = None) -> "Tensor":
+    t = _new(Tensor)
+    t._data = data
+    t._level = level
+    t._node = node
+    t._ver = None
+    t._grad = None
+    return t
+
+
+def _is_float_dtype(dtype) -> bool:
+    return np.issubdtype(dtype, np.floating) or np.issubdtype(dtype, np.complexfloating)
+
+
+class Tensor(ArrayMethods, Box):
+    """An array that can record the ops applied to it, for reverse-mode differentiation.
+
+    >>> import weifen as wf
+    >>> x = wf.tensor([1.0, 2.0], requires_grad=True)
+    >>> y = (x * x).sum()
+    >>> y.backward()
+    >>> x.grad
+    tensor([2., 4.])
+    """
+
+    __slots__ = ("_data", "_level", "_node", "_ver", "_grad", "__weakref__")
+    __array_priority__ = 1000
+
+    def __init__(self, data: Any, requires_grad: bool = False) -> None:
+        from weifen.creation import as_array
+
+        self._data = as_array(data)
+        self._level = 0
+        self._node = None
+        self._ver = None
+        self._grad = None
+        if requires_grad:
+            self.requires_grad_(True)
+
+    # ------------------------------------------------------------------ the tape
+    def _process(self, prim, args, params):
+        L = self._level
+        vals = []
+        parents = []
+        need = False
+        for a in args:
+            if isinstance(a, Tensor) and a._level == L:
+                vals.append(a._data)
+                n = a._node
+                parents.append(n)
+                if n is not None:
+                    need = True
+            else:
+                vals.append(a)
+                parents.append(None)
+        out = prim.impl(*vals, **params) if L == 0 else prim.bind(*vals, **params)
+        if need and L > _STATE.get()[1] and not prim.nondiff:
+            return _record(prim, args, vals, parents, params, out, L)
+        t = _wrap(out, L)
+        if prim.view and isinstance(args[0], Tensor) and args[0]._level == L:
+            t._ver = _share_ver(args[0])
+        return t
+
+    # ------------------------------------------------------------------ autograd members
+    @property
+    def requires_grad(self) -> bool:
+        return self._node is not None
+
+    @requires_grad.setter
+    def requires_grad(self, flag: bool) -> None:
+        self.requires_grad_(flag)
+
+    def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
+        """Mark (or unmark) this leaf as needing gradients; returns ``self``.
+
+        >>> import weifen as wf
+        >>> wf.zeros(2).requires_grad_().requires_grad
+        True
+        """
+        if requires_grad:
+            if type(self._node) is Node:
+                return self
+            dt = self.dtype
+            if not _is_float_dtype(dt):
+                raise WeifenTypeError(
+                    f"requires_grad=True needs floating point data, got dtype {dt}; "
+                    "convert first, e.g. wf.tensor(data, dtype=wf.float64)")
+            if self._node is None:
+                self._node = LeafNode(self)
+        else:
+            if type(self._node) is Node:
+                raise GraphError(
+                    "requires_grad can only be turned off on a leaf; use .detach() for a "
+                    "non-leaf tensor")
+            self._node = None
+        return self
+
+    @property
+    def is_leaf(self) -> bool:
+        return type(self._node) is not Node
+
+    @property
+    def grad_fn(self) -> Node | None:
+        n = self._node
+        return n if type(n) is Node else None
+
+    @property
+    def grad(self) -> "Tensor | None":
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: Any) -> None:
+        if value is not None and not isinstance(value, Tensor):
+            value = Tensor(value)
+        self._grad = value
+
+    def retain_grad(self) -> None:
+        """Keep the gradient of this non-leaf tensor in ``.grad`` after backward."""
+        n = self._node
+        if n is None:
+            raise GraphError("retain_grad() on a tensor that does not require grad")
+        if type(n) is Node:
+            n.retain = weakref.ref(self)
+
+    def backward(self, gradient: Any = None, retain_graph: bool = False,
+                 create_graph: bool = False) -> None:
+        """Accumulate d(self)/d(leaf) into every leaf's ``.grad`` (``gradient`` seeds a VJP).
+
+        >>> import weifen as wf
+        >>> x = wf.tensor([1.0, 2.0], requires_grad=True)
+        >>> y = wf.stack([x[0] ** 2 + 2 * x[1], 3 * x[0] + 4 * x[1] ** 2])
+        >>> y.backward(wf.ones_like(y))
+        >>> x.grad
+        tensor([ 5., 18.])
+        """
+        from weifen.tape.engine import run_backward
+
+        run_backward([self], [gradient], retain_graph=retain_graph or create_graph,
+                     create_graph=create_graph)
+
+    def detach(self) -> "Tensor":
+        """The same values (sharing memory) cut from the graph."""
+        t = _wrap(self._data, self._level)
+        t._ver = _share_ver(self)
+        return t
+
+    def detach_(self) -> "Tensor":
+        self._node = None
+        return self
+
+    # ------------------------------------------------------------------ in-place ops
+    def _assign(self, new: "Tensor") -> "Tensor":
+        """Make ``self`` hold ``new``'s values and history, in place (bumps the version)."""
+        n = self._node
+        if n is not None and type(n) is not Node and recording_at(self._level):
+            raise GraphError(
+                "a leaf Tensor that requires grad is being used in an in-place operation; "
+                "do it under wf.no_grad() or on x.detach()")
+        data = new._data if isinstance(new, Tensor) and new._level == self._level else new
+        d = self._data
+        if (isinstance(d, np.ndarray) and d.flags.writeable and self._level == 0
+                and np.shape(data) == d.shape):
+            d[...] = data
+        else:
+            self._data = data
+        if isinstance(new, Tensor) and type(new._node) is Node:
+            self._node = new._node
+        _bump(self)
+        return self
+
+    def zero_(self) -> "Tensor":
+        """Fill with zeros in place (``x.grad.zero_()`` resets accumulated gradients)."""
+        from weifen.prims.elementwise import mul_p
+
+        if type(self._node) is Node:
+            return self._assign(mul_p(self, 0))
+        d = self._data
+        if isinstance(d, np.ndarray) and d.flags.writeable and self._level == 0:
+            d[...] = 0
+        else:
+            self._data = d * 0
+        _bump(self)
+        return self
+
+    def __setitem__(self, index, value) -> None:
+        from weifen.numpy import index_update
+
+        self._assign(index_update(self, index, value))
+
+    def _inplace(self, prim, other) -> "Tensor":
+        return self._assign(prim(self, other))
+
+    def __iadd__(self, o):
+        from weifen.prims.elementwise import add_p
+        return self._inplace(add_p, o)
+
+    def __isub__(self, o):
+        from weifen.prims.elementwise import sub_p
+        return self._inplace(sub_p, o)
+
+    def __imul__(self, o):
+        from weifen.prims.elementwise import mul_p
+        return self._inplace(mul_p, o)
+
+    def __itruediv__(self, o):
+        from weifen.prims.elementwise import div_p
+        return self._inplace(div_p, o)
+
+    def __ipow__(self, o):
+        from weifen.prims.elementwise import pow_p
+        return self._inplace(pow_p, o)
+
+    def add_(self, o):
+        return self.__iadd__(o)
+
+    def sub_(self, o):
+        return self.__isub__(o)
+
+    def mul_(self, o):
+        return self.__imul__(o)
+
+    def div_(self, o):
+        return self.__itruediv__(o)
+
+    def fill_(self, value):
+        from weifen.prims.elementwise import add_p, mul_p
+        return self._assign(add_p(mul_p(self, 0), value))
+
+    def copy_(self, src):
+        from weifen.prims.elementwise import add_p, mul_p
+        return self._assign(add_p(mul_p(self, 0), src))
+
+    # ------------------------------------------------------------------ data access
+    @property
+    def data(self) -> "Tensor":
+        """The values without history (shares memory, like ``detach()``)."""
+        return self.detach()
+
+    @data.setter
+    def data(self, value) -> None:
+        self._data = value._data if isinstance(value, Tensor) else value
+        _bump(self)
+
+    def numpy(self) -> np.ndarray:
+        """A NumPy array of the values (copies from a device, computes a Dask graph)."""
+        d = self._data
+        while isinstance(d, Box):
+            d = d._primal_data()
+        if isinstance(d, np.ndarray):
+            return d
+        if hasattr(d, "get") and not isinstance(d, dict):  # CuPy
+            return d.get()
+        if hasattr(d, "compute"):  # Dask
+            return np.asarray(d.compute())
+        return np.asarray(d)
+
+    def _primal_data(self):
+        return self._data
+
+    def __array__(self, dtype=None, copy=None):
+        a = self.numpy()
+        if dtype is not None:
+            a = a.astype(dtype, copy=False)
+        return np.array(a, copy=True) if copy else a
+
+    def item(self) -> Any:
+        return self.numpy().item()
+
+    def tolist(self) -> Any:
+        return self.numpy().tolist()
+
+    def __repr__(self) -> str:
+        from weifen.printing import tensor_repr
+
+        return tensor_repr(self)
+
+    def __getstate__(self):
+        raise TypeError("weifen Tensors are not pickled; use wf.save(obj, path)")
+
+
+def recording_at(level: float) -> bool:
+    return level > _STATE.get()[1]
+
+
+def _share_ver(t: Tensor) -> list:
+    v = t._ver
+    if v is None:
+        v = t._ver = [0]
+    return v
+
+
+def _bump(t: Tensor) -> None:
+    v = t._ver
+    if v is None:
+        t._ver = [1]
+    else:
+        v[0] += 1
+
+
+def _record(prim, args, vals, parents, params, out, L):
+    """Append a node for ``prim`` applied to ``args`` (some requiring grad) -> ``out``."""
+    n = _new(Node)
+    n.prim = prim
+    n.params = params
+    n.parents = parents
+    n.level = L
+    n.freed = False
+    n.retain = None
+    if prim.broadcasts:
+        n.shapes = [None if p is None else shape_of(v) for p, v in zip(parents, vals)]
+    else:
+        n.shapes = None
+    keep = prim.keep
+    if keep is not None:
+        want = set()
+        for i, p in enumerate(parents):
+            if p is not None:
+                want.update(keep[i])
+        if len(want) < len(vals):
+            vals = [v if i in want else None for i, v in enumerate(vals)]
+            args = [a if i in want else None for i, a in enumerate(args)]
+    vs = 0
+    for a in args:
+        if isinstance(a, Tensor) and a._level == L and a._ver is not None:
+            vs += a._ver[0]
+    n.vsnap = vs
+    n.vals = vals
+    n.args = args
+    t = _wrap(out, L, n)
+    if prim.save_out:
+        n.out = out
+        n.outver = t._ver = [0]
+    else:
+        n.out = None
+        n.outver = None
+    if prim.view and isinstance(args[0], Tensor) and args[0]._level == L:
+        t._ver = _share_ver(args[0])
+    return t
+
