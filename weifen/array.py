@@ -89,7 +89,8 @@ class ArrayMethods:
     # -------------------------------------------------------------- NumPy-style attributes
     @property
     def shape(self) -> tuple:
-        return np.shape(self._primal_data())
+        s = getattr(self._primal_data(), "shape", None)
+        return s if s is not None else ()
 
     @property
     def ndim(self) -> int:

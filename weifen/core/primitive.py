@@ -22,6 +22,8 @@ A primitive is declared once, as one block holding all its rules::
   each cotangent back to its input's shape.
 * ``view``: the output may share memory with the first input (reshape, transpose, basic
   indexing); the tape then shares the version counter, so in-place writes are caught.
+* ``impl_traceable``: ``impl`` is itself written with weifen ops (``checkpoint``,
+  ``custom_vjp``): an interpreter may run it on its own boxes instead of re-binding.
 
 Rules are written in weifen's own ops (``P.cos`` is ``cos_p.bind``, operators on boxes),
 never in raw NumPy, so differentiating a rule is just more recording: higher order,
@@ -53,7 +55,7 @@ class Primitive:
 
     __slots__ = (
         "name", "impl", "vjp", "jvp", "batch", "keep", "save_out", "nondiff", "view",
-        "broadcasts", "backward_name", "__weakref__",
+        "broadcasts", "impl_traceable", "backward_name", "__weakref__",
     )
 
     def __init__(
@@ -69,6 +71,7 @@ class Primitive:
         nondiff: bool = False,
         view: bool = False,
         broadcasts: bool = False,
+        impl_traceable: bool = False,
         register: bool = True,
     ) -> None:
         self.name = name
@@ -81,6 +84,7 @@ class Primitive:
         self.nondiff = nondiff
         self.view = view
         self.broadcasts = broadcasts
+        self.impl_traceable = impl_traceable
         self.backward_name = "".join(p.capitalize() for p in name.split("_")) + "Backward"
         if register:
             if name in REGISTRY:

@@ -80,7 +80,8 @@ class Tensor(ArrayMethods, Box):
             else:
                 vals.append(a)
                 parents.append(None)
-        out = prim.impl(*vals, **params) if L == 0 else prim.bind(*vals, **params)
+        out = (prim.impl(*vals, **params) if L == 0 or prim.impl_traceable
+               else prim.bind(*vals, **params))
         if need and L > _STATE.get()[1] and not prim.nondiff:
             return _record(prim, args, vals, parents, params, out, L)
         t = _wrap(out, L)

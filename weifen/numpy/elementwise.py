@@ -1,4 +1,4 @@
-"""The user-facing array functions (``wf.sin``, ``wf.sum``, ``wf.concatenate``, ...).
+"""User-facing elementwise functions (``wf.sin``, ``wf.maximum``, ``wf.where``, ...).
 
 Each is either a primitive bound to its arguments or a composite written with them
 (softmax, var, norm, ...), which needs no rule of its own. Raw inputs give Tensors, so
@@ -11,21 +11,8 @@ from typing import Any
 import numpy as np
 
 from weifen.core.primitive import Box
+from weifen.numpy._util import _raw, _t
 from weifen.prims import elementwise as E
-from weifen.prims import linalg as LA
-from weifen.prims import reduce as R
-from weifen.prims import shape as S
-from weifen.tape.tensor import Tensor, _wrap
-
-
-def _t(r: Any) -> Any:
-    """Wrap a raw result in a level-0 Tensor; boxes pass through."""
-    return r if isinstance(r, Box) else _wrap(r)
-
-
-def _raw(x: Any) -> Any:
-    """Lists become arrays; everything else passes."""
-    return np.asarray(x) if isinstance(x, (list, tuple)) else x
 
 
 def _example(name: str, arg: str, value: str) -> str:
@@ -161,117 +148,5 @@ def astype(x: Any, dtype: Any) -> Any:
     return _t(E.astype_p.bind(_raw(x), dtype=np.dtype(dtype)))
 
 
-# ----------------------------------------------------------------------------- reductions
-def sum(x: Any, axis: Any = None, keepdims: bool = False, dtype: Any = None) -> Any:  # noqa: A001
-    """Sum over ``axis`` (all axes by default), as ``np.sum``.
 
-    >>> import weifen as wf
-    >>> wf.sum(wf.tensor([[1.0, 2.0], [3.0, 4.0]]), axis=0)
-    tensor([4., 6.])
-    """
-    if dtype is not None:
-        x = astype(x, dtype)
-    return _t(R.sum_p.bind(_raw(x), axis=_axis(axis), keepdims=keepdims))
-
-
-def _axis(axis: Any) -> Any:
-    if isinstance(axis, list):
-        return tuple(axis)
-    return axis
-
-
-def _count(x: Any, axis: Any) -> int:
-    shape = S.shape_of(x)
-    if axis is None:
-        return int(np.prod(shape, dtype=np.int64))
-    axes = (axis,) if isinstance(axis, int) else axis
-    n = 1
-    for a in axes:
-        n *= shape[a]
-    return n
-
-
-def mean(x: Any, axis: Any = None, keepdims: bool = False, dtype: Any = None) -> Any:
-    """Arithmetic mean over ``axis``, as ``np.mean``.
-
-    >>> import weifen as wf
-    >>> wf.mean(wf.tensor([1.0, 2.0, 6.0]))
-    tensor(3.)
-    """
-    x = _raw(x)
-    return sum(x, axis=axis, keepdims=keepdims, dtype=dtype) / _count(x, _axis(axis))
-
-
-# ----------------------------------------------------------------------------- shapes
-def reshape(x: Any, shape: Any, order: str = "C") -> Any:
-    """Give ``x`` a new shape (``-1`` infers one axis), as ``np.reshape``.
-
-    >>> import weifen as wf
-    >>> wf.reshape(wf.arange(4.0), (2, 2)).shape
-    (2, 2)
-    """
-    if order != "C":
-        raise NotImplementedError("reshape: only order='C' is supported")
-    if isinstance(shape, int):
-        shape = (shape,)
-    x = _raw(x)
-    shape = tuple(shape)
-    if -1 in shape:
-        shape = np.empty(S.shape_of(x), dtype=np.bool_).reshape(shape).shape if \
-            _count(x, None) else tuple(0 if s == -1 else s for s in shape)
-    return _t(S.reshape_p.bind(x, shape=shape))
-
-
-def transpose(x: Any, axes: Any = None) -> Any:
-    """Permute axes (reverse them by default), as ``np.transpose``.
-
-    >>> import weifen as wf
-    >>> wf.transpose(wf.zeros((2, 3))).shape
-    (3, 2)
-    """
-    if axes is not None:
-        axes = tuple(int(a) for a in axes)
-    return _t(S.transpose_p.bind(_raw(x), axes=axes))
-
-
-def broadcast_to(x: Any, shape: Any) -> Any:
-    """A broadcast view of ``x`` with ``shape``; the gradient sums back.
-
-    >>> import weifen as wf
-    >>> wf.broadcast_to(wf.tensor([1.0, 2.0]), (2, 2)).shape
-    (2, 2)
-    """
-    if isinstance(shape, int):
-        shape = (shape,)
-    return _t(S.broadcast_to_p.bind(_raw(x), shape=tuple(shape)))
-
-
-# ----------------------------------------------------------------------------- linear algebra
-def matmul(a: Any, b: Any) -> Any:
-    """Matrix product with NumPy's rules (1-D operands, batched stacks), as ``np.matmul``.
-
-    >>> import weifen as wf
-    >>> wf.matmul(wf.eye(2), wf.tensor([1.0, 2.0]))
-    tensor([1., 2.])
-    """
-    return _t(LA.matmul_p.bind(_raw(a), _raw(b)))
-
-
-# NumPy ufunc name -> weifen function, for ``np.sin(tensor)`` and ``ndarray - tensor``
-UFUNCS = {
-    "add": add, "subtract": subtract, "multiply": multiply, "divide": divide,
-    "true_divide": divide, "power": power, "negative": negative, "absolute": abs,
-    "sign": sign, "exp": exp, "exp2": exp2, "expm1": expm1, "log": log, "log2": log2,
-    "log10": log10, "log1p": log1p, "sqrt": sqrt, "square": square,
-    "reciprocal": reciprocal, "sin": sin, "cos": cos, "tan": tan, "arcsin": arcsin,
-    "arccos": arccos, "arctan": arctan, "sinh": sinh, "cosh": cosh, "tanh": tanh,
-    "arcsinh": arcsinh, "arccosh": arccosh, "arctanh": arctanh, "maximum": maximum,
-    "minimum": minimum, "arctan2": arctan2, "remainder": mod, "floor_divide": floor_divide,
-    "equal": equal, "not_equal": not_equal, "less": less, "less_equal": less_equal,
-    "greater": greater, "greater_equal": greater_equal, "matmul": matmul, "floor": floor,
-    "ceil": ceil, "trunc": trunc, "rint": round, "isfinite": isfinite,
-    "logical_and": logical_and, "logical_or": logical_or, "logical_not": logical_not,
-}
-
-__all__ = [n for n in dir() if not n.startswith("_")]
-Tensor = Tensor
+__all__ = [n for n in dir() if not n.startswith("_") and n not in ("Any", "np", "annotations", "Box", "E", "R", "S", "LA")]

@@ -1,0 +1,180 @@
+"""Timing and reporting helpers shared by the benchmark scripts.
+
+Measurement protocol (chosen for a small, noisy machine):
+
+* every contender is warmed up, then calibrated: its inner loop count is the number of
+  calls that fill about ``target_s`` seconds, so timer resolution and per-measurement
+  noise are negligible;
+* the contenders are measured *interleaved*: each round times every contender once, and
+  the order rotates from round to round, so a burst of machine noise or a slow drift of
+  the clock (thermal, other tenants) hits all contenders alike instead of one;
+* the reported figure is the median over rounds of the per-call time (robust to the odd
+  round that a noisy neighbour spoiled); the spread (min .. max) is printed beside it.
+
+A contender whose warm-up raises is reported as failed with the exception, never crashes
+the run; a contender whose import failed is reported as skipped.
+"""
+from __future__ import annotations
+
+import gc
+import statistics
+import time
+import traceback
+from dataclasses import dataclass, field
+from typing import Callable
+
+perf = time.perf_counter
+
+
+@dataclass
+class Result:
+    """What happened to one contender in one case."""
+
+    name: str
+    times: list[float] = field(default_factory=list)  # seconds per call, one per round
+    inner: int = 0  # calls per measurement
+    error: str | None = None  # failure message (import, warm-up or check)
+    skipped: bool = False  # an optional contender that is not installed
+    note: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and bool(self.times)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times)
+
+
+def short_exc(e: BaseException) -> str:
+    """A one-line description of an exception, with the innermost frame's location."""
+    tb = traceback.extract_tb(e.__traceback__)
+    where = f" [{tb[-1].filename.split('/')[-1]}:{tb[-1].lineno}]" if tb else ""
+    msg = str(e).strip().splitlines()[0] if str(e).strip() else ""
+    return f"{type(e).__name__}: {msg[:140]}{where}"
+
+
+def _time_calls(fn: Callable[[], object], n: int) -> float:
+    t0 = perf()
+    for _ in range(n):
+        fn()
+    return perf() - t0
+
+
+def calibrate(fn: Callable[[], object], target_s: float) -> int:
+    """The number of calls of ``fn`` that take about ``target_s`` seconds (at least 1)."""
+    n = 1
+    while True:
+        dt = _time_calls(fn, n)
+        if dt >= target_s / 4 or n >= 1 << 20:
+            break
+        n *= 4 if dt < target_s / 40 else 2
+    return max(1, round(n * target_s / max(dt, 1e-9)))
+
+
+def run_interleaved(
+    fns: dict[str, Callable[[], object]],
+    *,
+    rounds: int,
+    target_s: float,
+    warmup: int = 3,
+    results: dict[str, Result] | None = None,
+) -> dict[str, Result]:
+    """Time every callable in ``fns`` round-robin; returns a :class:`Result` per name.
+
+    ``results`` may already hold entries (skipped or failed contenders); they are kept
+    and not timed.
+    """
+    results = dict(results or {})
+    live: dict[str, Callable[[], object]] = {}
+    for name, fn in fns.items():
+        res = results.setdefault(name, Result(name))
+        if res.error is not None or res.skipped:
+            continue
+        try:
+            for _ in range(warmup):
+                fn()
+            res.inner = calibrate(fn, target_s)
+        except Exception as e:  # a contender that breaks is reported, not fatal
+            res.error = short_exc(e)
+            continue
+        live[name] = fn
+    names = list(live)
+    for r in range(rounds):
+        k = r % len(names) if names else 0
+        for name in names[k:] + names[:k]:
+            res = results[name]
+            gc.collect()  # start each measurement from the same garbage state
+            res.times.append(_time_calls(live[name], res.inner) / res.inner)
+    return results
+
+
+def fmt_time(s: float) -> str:
+    if s < 1e-6:
+        return f"{s * 1e9:.0f} ns"
+    if s < 1e-3:
+        return f"{s * 1e6:.1f} us"
+    if s < 1:
+        return f"{s * 1e3:.2f} ms"
+    return f"{s:.2f} s"
+
+
+def fmt_bytes(b: float) -> str:
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if abs(b) < 1024 or unit == "GiB":
+            return f"{b:.0f} {unit}" if unit == "B" else f"{b:.1f} {unit}"
+        b /= 1024
+    return f"{b:.1f} GiB"
+
+
+def print_time_table(results: dict[str, Result], ref: str = "weifen") -> None:
+    """One row per contender: median, spread over rounds, and ``ref``'s time over its time.
+
+    The ratio column reads "weifen takes this fraction of the other's time" (< 1 means
+    weifen is faster).
+    """
+    base = results.get(ref)
+    print(f"  {'contender':<22}{'median':>11}{'min .. max over rounds':>27}"
+          f"{'calls':>7}  {ref + '/this':>11}")
+    for res in results.values():
+        if res.skipped:
+            print(f"  {res.name:<22}{'skipped':>11}  ({res.error})")
+            continue
+        if not res.ok:
+            print(f"  {res.name:<22}{'FAILED':>11}  {res.error}")
+            continue
+        spread = f"{fmt_time(min(res.times))} .. {fmt_time(max(res.times))}"
+        ratio = ""
+        if base is not None and base.ok:
+            ratio = "1 (ref)" if res is base else f"{base.median / res.median:.3g}x"
+        note = f"  {res.note}" if res.note else ""
+        print(f"  {res.name:<22}{fmt_time(res.median):>11}{spread:>27}{res.inner:>7}"
+              f"  {ratio:>11}{note}")
+
+
+@dataclass
+class Target:
+    """One line of the final summary."""
+
+    case: str
+    text: str  # what was measured, e.g. "weifen/torch time"
+    value: float | None  # the measured ratio (None: could not be measured)
+    limit: float
+    why_not: str = ""
+
+    def line(self) -> str:
+        if self.value is None:
+            return f"({self.case}) {self.text} <= {self.limit:g}: NOT RUN ({self.why_not})"
+        verdict = "PASS" if self.value <= self.limit else "MISS"
+        return f"({self.case}) {self.text} = {self.value:.3f} (target <= {self.limit:g}): {verdict}"
+
+
+def ratio_target(case: str, results: dict[str, Result], num: str, den: str, limit: float,
+                 text: str) -> Target:
+    """A :class:`Target` for ``median(num) / median(den) <= limit``."""
+    a, b = results.get(num), results.get(den)
+    for r, label in ((a, num), (b, den)):
+        if r is None or not r.ok:
+            why = "missing" if r is None else ("skipped" if r.skipped else "failed")
+            return Target(case, text, None, limit, f"{label} {why}")
+    return Target(case, text, a.median / b.median, limit)

@@ -1,0 +1,66 @@
+"""The user-facing array functions, one module per family (mirroring ``weifen.prims``).
+
+Each function is a primitive bound to its arguments or a composite written with them
+(softmax, var, norm, ...), which needs no rule of its own. Raw inputs give Tensors, so
+every result converts with ``np.asarray``. Names and arguments follow NumPy.
+"""
+from weifen.numpy.elementwise import *  # noqa: F401,F403
+from weifen.numpy.reduce import *  # noqa: F401,F403
+from weifen.numpy.shape import *  # noqa: F401,F403
+from weifen.numpy.linalg import *  # noqa: F401,F403
+from weifen.numpy import elementwise as _e
+
+# NumPy ufunc name -> weifen function, for ``np.sin(tensor)`` and ``ndarray - tensor``
+UFUNCS = {name: globals()[fn] for name, fn in {
+    "add": "add",
+    "subtract": "subtract",
+    "multiply": "multiply",
+    "divide": "divide",
+    "true_divide": "divide",
+    "power": "power",
+    "negative": "negative",
+    "absolute": "abs",
+    "sign": "sign",
+    "exp": "exp",
+    "exp2": "exp2",
+    "expm1": "expm1",
+    "log": "log",
+    "log2": "log2",
+    "log10": "log10",
+    "log1p": "log1p",
+    "sqrt": "sqrt",
+    "square": "square",
+    "reciprocal": "reciprocal",
+    "sin": "sin",
+    "cos": "cos",
+    "tan": "tan",
+    "arcsin": "arcsin",
+    "arccos": "arccos",
+    "arctan": "arctan",
+    "sinh": "sinh",
+    "cosh": "cosh",
+    "tanh": "tanh",
+    "arcsinh": "arcsinh",
+    "arccosh": "arccosh",
+    "arctanh": "arctanh",
+    "maximum": "maximum",
+    "minimum": "minimum",
+    "arctan2": "arctan2",
+    "remainder": "mod",
+    "floor_divide": "floor_divide",
+    "equal": "equal",
+    "not_equal": "not_equal",
+    "less": "less",
+    "less_equal": "less_equal",
+    "greater": "greater",
+    "greater_equal": "greater_equal",
+    "matmul": "matmul",
+    "floor": "floor",
+    "ceil": "ceil",
+    "trunc": "trunc",
+    "rint": "round",
+    "isfinite": "isfinite",
+    "logical_and": "logical_and",
+    "logical_or": "logical_or",
+    "logical_not": "logical_not",
+}.items()}

@@ -1,0 +1,118 @@
+"""Argument handling shared by every transform: argnums, pytrees, leaves, unboxing."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from weifen.core.primitive import Box
+from weifen.core.pytree import tree_flatten, tree_unflatten
+from weifen.errors import WeifenTypeError
+from weifen.tape.node import LeafNode
+from weifen.tape.tensor import Tensor, _wrap
+
+
+def as_value(x: Any) -> Any:
+    """What a transform works on: boxes and arrays pass, lists/ints become float arrays."""
+    if isinstance(x, Tensor) and x._level == 0 and x._node is None:
+        return x._data  # a plain constant Tensor: skip the level-0 tape entirely
+    if isinstance(x, Box):
+        return x
+    if isinstance(x, bool):
+        raise WeifenTypeError("cannot differentiate with respect to a bool")
+    if isinstance(x, int):
+        return float(x)
+    if isinstance(x, (list, tuple)):
+        x = np.asarray(x, dtype=float)
+    return x
+
+
+def check_float(x: Any, what: str) -> None:
+    dt = getattr(x, "dtype", None)
+    if dt is not None and not (np.issubdtype(dt, np.floating) or
+                               np.issubdtype(dt, np.complexfloating)):
+        raise WeifenTypeError(
+            f"{what} requires floating-point inputs, got dtype {dt}; convert with "
+            "x.astype(float) (integer inputs have no derivative)")
+
+
+def leaf(x: Any, level: int) -> Tensor:
+    """A Tensor at ``level`` that requires grad, wrapping ``x``."""
+    t = _wrap(x, level)
+    t._node = LeafNode(t)
+    return t
+
+
+def unbox(x: Any, level: int) -> Any:
+    """Strip one level: a Tensor at ``level`` gives what it wraps; anything else passes."""
+    return x._data if isinstance(x, Tensor) and x._level == level else x
+
+
+def out(x: Any) -> Any:
+    """What a transform hands back: raw values become Tensors, boxes pass through."""
+    return x if isinstance(x, Box) else _wrap(x)
+
+
+def norm_argnums(argnums: int | tuple, nargs: int, name: str) -> tuple[int, ...]:
+    nums = (argnums,) if isinstance(argnums, int) else tuple(argnums)
+    for a in nums:
+        if not -nargs <= a < nargs:
+            raise WeifenTypeError(
+                f"{name}: argnums {argnums!r} out of range for a function called with "
+                f"{nargs} positional argument(s)")
+    return tuple(a % nargs for a in nums)
+
+
+def split_args(args: tuple, nums: tuple[int, ...]) -> tuple[list, list]:
+    """Flatten the differentiated arguments: (leaves, treedefs per argnum)."""
+    flat: list = []
+    defs = []
+    for a in nums:
+        leaves, tree = tree_flatten(args[a])
+        flat.extend(leaves)
+        defs.append((tree, len(leaves)))
+    return flat, defs
+
+
+def rebuild(args: tuple, nums: tuple[int, ...], defs: list, flat: list) -> list:
+    new = list(args)
+    i = 0
+    for a, (tree, n) in zip(nums, defs):
+        new[a] = tree_unflatten(tree, flat[i:i + n])
+        i += n
+    return new
+
+
+def per_argnum(defs: list, flat: list) -> list:
+    res = []
+    i = 0
+    for tree, n in defs:
+        res.append(tree_unflatten(tree, flat[i:i + n]))
+        i += n
+    return res
+
+
+def wraps(fn: Callable, name: str) -> Callable[[Callable], Callable]:
+    def deco(g: Callable) -> Callable:
+        g.__name__ = f"{name}({getattr(fn, '__name__', 'f')})"
+        g.__qualname__ = g.__name__
+        g.__doc__ = f"The {name} of {getattr(fn, '__name__', 'f')}."
+        g.__wrapped__ = fn
+        return g
+
+    return deco
+
+
+def concrete(x: Any) -> Any:
+    """The raw array underneath every level of boxes."""
+    while isinstance(x, Box):
+        x = x._primal_data()
+    return x
+
+
+def zeros_like_value(x: Any) -> Any:
+    """Raw zeros with the shape, dtype and array type of ``x`` (a box, array or number)."""
+    d = concrete(x)
+    if isinstance(d, (float, int)):
+        return 0.0
+    return np.zeros_like(d)

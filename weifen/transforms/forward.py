@@ -1,0 +1,178 @@
+"""Forward-mode transforms: ``jvp``, ``linearize``, ``jacfwd``, ``hvp``, ``jacobian``."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from weifen.core.pytree import tree_flatten, tree_unflatten
+from weifen.core.state import _STATE
+from weifen.errors import ShapeError
+from weifen.forward.dual import Dual, make_dual
+from weifen.prims.shape import shape_of
+from weifen.transforms import _util as U
+
+
+def _tangent_of(o: Any, L: int) -> Any:
+    if isinstance(o, Dual) and o._level == L:
+        return o.tangent
+    return U.zeros_like_value(o)
+
+
+def _primal_of(o: Any, L: int) -> Any:
+    return o.primal if isinstance(o, Dual) and o._level == L else o
+
+
+def _jvp_flat(f: Callable, args: list, tans: list) -> tuple[list, list, Any]:
+    d, ng = _STATE.get()
+    L = d + 1
+    token = _STATE.set((L, ng))
+    try:
+        duals = [make_dual(x, t, L) for x, t in zip(args, tans)]
+        res = f(*duals)
+    finally:
+        _STATE.reset(token)
+    outs, tree = tree_flatten(res)
+    return [_primal_of(o, L) for o in outs], [_tangent_of(o, L) for o in outs], tree
+
+
+def jvp(f: Callable, primals: tuple | list, tangents: tuple | list):
+    """``(f(*primals), J @ tangents)`` by forward mode (pytrees allowed).
+
+    >>> import weifen as wf
+    >>> out, t = wf.jvp(wf.sin, (0.0,), (2.0,))
+    >>> float(out), float(t)
+    (0.0, 2.0)
+    """
+    if not isinstance(primals, (tuple, list)) or not isinstance(tangents, (tuple, list)):
+        raise TypeError("jvp: primals and tangents must be tuples, e.g. jvp(f, (x,), (v,))")
+    pflat, ptree = tree_flatten(tuple(primals))
+    tflat, ttree = tree_flatten(tuple(tangents))
+    if len(pflat) != len(tflat):
+        raise ShapeError(f"jvp: {len(pflat)} primal leaves but {len(tflat)} tangent leaves")
+    pflat = [U.as_value(x) for x in pflat]
+    tflat = [U.as_value(t) for t in tflat]
+    for x, t in zip(pflat, tflat):
+        if shape_of(x) != shape_of(t):
+            raise ShapeError(f"jvp: tangent shape {shape_of(t)} does not match primal shape "
+                             f"{shape_of(x)}")
+    outs, touts, tree = _jvp_flat(lambda *a: f(*tree_unflatten(ptree, a)), pflat, tflat)
+    return (tree_unflatten(tree, [U.out(o) for o in outs]),
+            tree_unflatten(tree, [U.out(t) for t in touts]))
+
+
+def linearize(f: Callable, *primals: Any):
+    """``(f(*primals), jvp_fn)`` where ``jvp_fn(*tangents)`` is ``J @ tangents`` at the primals.
+
+    >>> import weifen as wf
+    >>> out, lin = wf.linearize(lambda x: x ** 2, 3.0)
+    >>> float(lin(1.0))
+    6.0
+    """
+    out = f(*primals)
+
+    def jvp_fn(*tangents: Any) -> Any:
+        return jvp(f, primals, tangents)[1]
+
+    return out, jvp_fn
+
+
+def jacfwd(f: Callable, argnums: int | tuple = 0, has_aux: bool = False) -> Callable:
+    """The Jacobian of ``f`` by forward mode, one JVP per input entry; shape out + in.
+
+    >>> import weifen as wf
+    >>> f = lambda x: wf.stack([x[0] ** 2 + 2 * x[1], 3 * x[0] + 4 * x[1] ** 2])
+    >>> wf.jacfwd(f)(wf.tensor([1.0, 2.0]))
+    tensor([[ 2.,  2.],
+            [ 3., 16.]])
+    """
+    from weifen.numpy import moveaxis, reshape, stack
+
+    @U.wraps(f, "jacfwd")
+    def jac(*args: Any):
+        nums = U.norm_argnums(argnums, len(args), "jacfwd")
+        flat, defs = U.split_args(args, nums)
+        flat = [U.as_value(x) for x in flat]
+        jacs = []
+        aux = None
+        for k, x in enumerate(flat):
+            cols = []
+            oshape = None
+            for e in _basis(x):
+                tans = [e if j == k else None for j in range(len(flat))]
+
+                def fk(*xs):
+                    return f(*U.rebuild(args, nums, defs, list(xs)))
+
+                outs, touts, tree = _jvp_flat(fk, flat, tans)
+                if has_aux:
+                    raise NotImplementedError("jacfwd: has_aux is not supported yet")
+                if len(outs) != 1:
+                    raise NotImplementedError("jacfwd: f must return a single array")
+                oshape = shape_of(outs[0])
+                cols.append(touts[0])
+            xs = shape_of(x)
+            j = stack(cols, axis=-1) if cols else None
+            j = reshape(j, oshape + xs)
+            jacs.append(j)
+        per = U.per_argnum(defs, jacs)
+        r = per[0] if isinstance(argnums, int) else tuple(per)
+        return (r, aux) if has_aux else r
+
+    del moveaxis
+    return jac
+
+
+def _basis(x: Any):
+    z = U.zeros_like_value(x)
+    if isinstance(z, float):
+        yield 1.0
+        return
+    for idx in np.ndindex(*shape_of(z)):
+        e = z.copy()
+        e[idx] = 1
+        yield e
+
+
+def hvp(f: Callable, primals: tuple | list, tangents: tuple | list):
+    """``(f(*primals), H @ tangents)``: a Hessian-vector product by forward-over-reverse.
+
+    >>> import weifen as wf
+    >>> out, hv = wf.hvp(lambda x: (x ** 3).sum(), (wf.tensor([1.0, 2.0]),), (wf.ones(2),))
+    >>> hv
+    tensor([ 6., 12.])
+    """
+    from weifen.transforms.reverse import value_and_grad
+
+    nums = tuple(range(len(primals)))
+    vg = value_and_grad(f, argnums=nums)
+    (val, _), (_, hv) = jvp(lambda *xs: vg(*xs), tuple(primals), tuple(tangents))
+    return val, hv[0] if len(primals) == 1 else hv
+
+
+def jacobian(f: Callable, *inputs: Any, mode: str = "auto") -> Any:
+    """Evaluate the Jacobian of ``f`` at ``inputs`` now.
+
+    ``mode="forward"`` pushes one tangent per input entry, ``"reverse"`` pulls one
+    cotangent per output entry; ``"auto"`` picks forward when the inputs' total size is
+    below the outputs' (fewer passes), reverse otherwise. Several inputs give a tuple, one
+    Jacobian (shape out + in) per input.
+
+    >>> import weifen as wf
+    >>> wf.jacobian(lambda x: x * x, wf.tensor([1.0, 3.0]))
+    tensor([[2., 0.],
+            [0., 6.]])
+    """
+    from weifen.transforms.reverse import jacrev
+
+    nums = tuple(range(len(inputs)))
+    if mode == "auto":
+        n_in = sum(int(np.prod(shape_of(x))) for x in tree_flatten(inputs)[0])
+        out = f(*inputs)
+        n_out = sum(int(np.prod(shape_of(o))) for o in tree_flatten(out)[0])
+        mode = "forward" if n_in < n_out else "reverse"
+    if mode not in ("forward", "reverse"):
+        raise ValueError(f"jacobian: mode must be 'auto', 'forward' or 'reverse', got {mode!r}")
+    jf = jacfwd if mode == "forward" else jacrev
+    r = jf(f, argnums=nums if len(inputs) > 1 else 0)(*inputs)
+    return r

@@ -1,0 +1,221 @@
+"""Reverse-mode transforms: ``vjp``, ``grad``, ``value_and_grad``, ``jacrev``, ``hessian``.
+
+Each call opens a fresh tape level, wraps the differentiated arguments as leaves at that
+level, runs the function (ops record on that level's tape; lower-level values are
+constants to it) and backpropagates with the engine, asking only for those leaves.
+Because rules are written in weifen ops, a rule applied to lower-level boxes records on
+the lower tapes: that is all ``grad(grad(f))`` needs.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from weifen.core.pytree import tree_flatten, tree_unflatten
+from weifen.core.state import _STATE
+from weifen.errors import ShapeError, WeifenTypeError
+from weifen.prims.shape import shape_of
+from weifen.tape.engine import run_backward
+from weifen.tape.tensor import Tensor
+from weifen.transforms import _util as U
+
+
+def _zeros_like(x: Any) -> Any:
+    return U.zeros_like_value(x)
+
+
+def _vjp_flat(f: Callable, args: tuple, nums: tuple, has_aux: bool):
+    """Run ``f`` at a new level with ``args[nums]`` as leaves; return what vjp needs."""
+    flat, defs = U.split_args(args, nums)
+    flat = [U.as_value(x) for x in flat]
+    for x in flat:
+        U.check_float(x, "differentiation")
+    d, ng = _STATE.get()
+    L = d + 1
+    token = _STATE.set((L, ng))
+    try:
+        leaves = [U.leaf(x, L) for x in flat]
+        res = f(*U.rebuild(args, nums, defs, leaves))
+    finally:
+        _STATE.reset(token)
+    aux = None
+    if has_aux:
+        if not (isinstance(res, (tuple, list)) and len(res) == 2):
+            raise WeifenTypeError("has_aux=True needs f to return a pair (output, aux)")
+        res, aux = res
+        aux = tree_unflatten(*_unbox_tree(aux, L))
+    return flat, defs, leaves, res, aux, L
+
+
+def _unbox_tree(tree: Any, L: int):
+    leaves, treedef = tree_flatten(tree)
+    return treedef, [U.out(U.unbox(x, L)) for x in leaves]
+
+
+def _backward_to(outs: list, cts: list, leaves: list, flat: list) -> list:
+    roots, seeds = [], []
+    for o, c in zip(outs, cts):
+        if isinstance(o, Tensor) and o._node is not None and o._level == leaves[0]._level:
+            roots.append(o)
+            seeds.append(c)
+    if roots:
+        grads = run_backward(roots, seeds, targets=leaves)
+    else:
+        grads = [None] * len(leaves)
+    return [_zeros_like(x) if g is None else g for g, x in zip(grads, flat)]
+
+
+def vjp(f: Callable, *primals: Any, has_aux: bool = False):
+    """``(out, vjp_fn)``: ``vjp_fn(cotangent)`` is the tuple of ``cotangent @ J``, one per primal.
+
+    >>> import weifen as wf
+    >>> out, vjp_fn = wf.vjp(lambda x: x * x, wf.tensor([1.0, 2.0]))
+    >>> vjp_fn(wf.ones(2))
+    (tensor([2., 4.]),)
+    """
+    nums = tuple(range(len(primals)))
+    flat, defs, leaves, res, aux, L = _vjp_flat(f, primals, nums, has_aux)
+    outs, out_tree = tree_flatten(res)
+    primal_out = tree_unflatten(out_tree, [U.out(U.unbox(o, L)) for o in outs])
+
+    def vjp_fn(cotangent: Any) -> tuple:
+        cts, ct_tree = tree_flatten(cotangent)
+        if len(cts) != len(outs):
+            raise ShapeError(
+                f"vjp_fn: the cotangent has {len(cts)} leaves but the output has {len(outs)}; "
+                "pass one array per output, in the output's structure")
+        for o, c in zip(outs, cts):
+            if shape_of(c) != shape_of(o):
+                raise ShapeError(f"vjp_fn: cotangent shape {shape_of(c)} does not match the "
+                                 f"output shape {shape_of(o)}")
+        cts = [c._data if isinstance(c, Tensor) and c._level == 0 and c._node is None else c
+               for c in cts]
+        grads = _backward_to(outs, cts, leaves, flat)
+        return tuple(U.out(g) if not isinstance(g, (tuple, list, dict)) else g
+                     for g in U.per_argnum(defs, grads))
+
+    if has_aux:
+        return primal_out, vjp_fn, aux
+    return primal_out, vjp_fn
+
+
+def _scalar_out(o: Any, name: str) -> None:
+    s = shape_of(o)
+    if s != ():
+        raise WeifenTypeError(
+            f"{name} requires a scalar output, but the function returned shape {s}; reduce it "
+            "(e.g. .sum()) or use wf.vjp / wf.jacrev for non-scalar outputs")
+    dt = getattr(o, "dtype", None)
+    if dt is not None and not np.issubdtype(dt, np.inexact):
+        raise WeifenTypeError(f"{name} requires a floating-point output, got dtype {dt}")
+
+
+def value_and_grad(f: Callable, argnums: int | tuple = 0, has_aux: bool = False) -> Callable:
+    """``f``'s value and its gradient with respect to ``args[argnums]`` (pytrees allowed).
+
+    >>> import weifen as wf
+    >>> f = lambda x1, x2: wf.log(x1) + x1 * x2 - wf.sin(x2)
+    >>> v, (g1, g2) = wf.value_and_grad(f, argnums=(0, 1))(2.0, 5.0)
+    >>> round(float(v), 4), float(g1), round(float(g2), 4)
+    (11.6521, 5.5, 1.7163)
+    """
+
+    @U.wraps(f, "value_and_grad")
+    def vg(*args: Any, **kwargs: Any):
+        nums = U.norm_argnums(argnums, len(args), "value_and_grad")
+        fk = (lambda *a: f(*a, **kwargs)) if kwargs else f
+        flat, defs, leaves, res, aux, L = _vjp_flat(fk, args, nums, has_aux)
+        _scalar_out(res, "grad")
+        grads = _backward_to([res], [_one(res)], leaves, flat)
+        grads = [U.out(g) for g in grads]
+        per = U.per_argnum(defs, grads)
+        g = per[0] if isinstance(argnums, int) else tuple(per)
+        value = U.out(U.unbox(res, L))
+        if has_aux:
+            return (value, aux), g
+        return value, g
+
+    return vg
+
+
+def _one(res: Any) -> Any:
+    d = res._data if isinstance(res, Tensor) else res
+    dt = getattr(d, "dtype", None)
+    return 1.0 if dt is None else np.ones((), dtype=dt)[()]
+
+
+def grad(f: Callable, argnums: int | tuple = 0, has_aux: bool = False) -> Callable:
+    """The gradient of scalar-valued ``f`` with respect to ``args[argnums]``.
+
+    >>> import weifen as wf
+    >>> wf.grad(lambda x: 2 * wf.dot(x, x))(wf.arange(4.0))
+    tensor([ 0.,  4.,  8., 12.])
+    >>> wf.grad(wf.grad(wf.sin))(0.5)  # -sin(0.5)
+    tensor(-0.47942554)
+    """
+    vg = value_and_grad(f, argnums, has_aux)
+
+    @U.wraps(f, "grad")
+    def g(*args: Any, **kwargs: Any):
+        v, gr = vg(*args, **kwargs)
+        if has_aux:
+            return gr, v[1]
+        return gr
+
+    return g
+
+
+def _basis(o: Any):
+    """Yield a one-hot cotangent for every entry of ``o``, in C order."""
+    z = U.zeros_like_value(o)
+    for idx in np.ndindex(*shape_of(z)):
+        e = z.copy() if hasattr(z, "copy") else np.zeros_like(z)
+        e[idx] = 1
+        yield e
+
+
+def jacrev(f: Callable, argnums: int | tuple = 0, has_aux: bool = False) -> Callable:
+    """The Jacobian of ``f`` by reverse mode, one VJP per output entry; shape out + in.
+
+    >>> import weifen as wf
+    >>> f = lambda x: wf.stack([x[0] ** 2 + 2 * x[1], 3 * x[0] + 4 * x[1] ** 2])
+    >>> wf.jacrev(f)(wf.tensor([1.0, 2.0]))
+    tensor([[ 2.,  2.],
+            [ 3., 16.]])
+    """
+    from weifen.numpy import reshape, stack
+
+    @U.wraps(f, "jacrev")
+    def jac(*args: Any):
+        nums = U.norm_argnums(argnums, len(args), "jacrev")
+        flat, defs, leaves, res, aux, L = _vjp_flat(f, args, nums, has_aux)
+        outs, out_tree = tree_flatten(res)
+        if len(outs) != 1:
+            raise NotImplementedError("jacrev: f must return a single array")
+        o = outs[0]
+        oshape = shape_of(o)
+        rows = [_backward_to([o], [e], leaves, flat) for e in _basis(o)]
+        jacs = []
+        for k, x in enumerate(flat):
+            col = [r[k] for r in rows]
+            jk = stack(col) if col else None
+            jacs.append(reshape(jk, oshape + shape_of(x)))
+        per = U.per_argnum(defs, jacs)
+        j = per[0] if isinstance(argnums, int) else tuple(per)
+        return (j, aux) if has_aux else j
+
+    return jac
+
+
+def hessian(f: Callable, argnums: int | tuple = 0) -> Callable:
+    """The Hessian of scalar ``f``: the Jacobian of its gradient; shape in + in.
+
+    >>> import weifen as wf
+    >>> wf.hessian(lambda x: (x ** 3).sum())(wf.tensor([1.0, 2.0]))
+    tensor([[ 6.,  0.],
+            [ 0., 12.]])
+    """
+    from weifen.transforms.forward import jacfwd
+
+    return jacfwd(jacrev(f, argnums), argnums)
