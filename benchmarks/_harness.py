@@ -178,3 +178,33 @@ def ratio_target(case: str, results: dict[str, Result], num: str, den: str, limi
             why = "missing" if r is None else ("skipped" if r.skipped else "failed")
             return Target(case, text, None, limit, f"{label} {why}")
     return Target(case, text, a.median / b.median, limit)
+
+
+def profile(fn: Callable[[], object], seconds: float = 2.0, top: int = 18) -> None:
+    """Run ``fn`` repeatedly for about ``seconds`` under cProfile; print the top functions.
+
+    Sorted by own time (``tottime``), which points at the Python that costs, not at the
+    callers that merely contain it.
+    """
+    import cProfile
+    import pstats
+
+    n = max(1, calibrate(fn, seconds / 4) * 4)
+    prof = cProfile.Profile()
+    prof.enable()
+    for _ in range(n):
+        fn()
+    prof.disable()
+    print(f"  cProfile of weifen, {n} calls (times inflated by profiling), by own time:")
+    st = pstats.Stats(prof)
+    st.sort_stats("tottime")
+    width = 0
+    rows = []
+    for (path, line, func), (cc, nc, tt, ct, _) in st.stats.items():
+        where = f"{'/'.join(path.split('/')[-3:])}:{line}({func})"
+        rows.append((tt, ct, nc, where))
+        width = max(width, len(where))
+    rows.sort(reverse=True)
+    print(f"    {'own s':>7} {'cum s':>7} {'calls/run':>9}  function")
+    for tt, ct, nc, where in rows[:top]:
+        print(f"    {tt:7.3f} {ct:7.3f} {nc / n:9.1f}  {where}")

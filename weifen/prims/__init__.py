@@ -4,6 +4,6 @@
 where the rules of ``sin`` live.
 """
 from weifen.core.primitive import REGISTRY
-from weifen.prims import elementwise, linalg, reduce, shape  # noqa: F401 - fills REGISTRY
+from weifen.prims import elementwise, indexing, linalg, reduce, shape  # noqa: F401 - fill REGISTRY
 
 __all__ = ["REGISTRY"]

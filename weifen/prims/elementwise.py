@@ -254,3 +254,15 @@ astype_p = Primitive("astype", _astype, keep=((0,),),
 def _dtype_of(x):
     d = getattr(x, "dtype", None)
     return d if d is not None else np.result_type(x)
+
+
+def _attach_batch_rules() -> None:
+    # every primitive of this family is elementwise: batching only aligns ranks
+    from weifen.prims._batch import elementwise
+
+    for p in list(globals().values()):
+        if isinstance(p, Primitive) and p.batch is None:
+            p.batch = elementwise(p)
+
+
+_attach_batch_rules()

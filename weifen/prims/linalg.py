@@ -1,11 +1,18 @@
-"""Linear-algebra primitives: matmul (NumPy semantics, 1-D and batched), einsum, inv, ..."""
+"""Linear-algebra primitives: matmul, einsum, diagonal, triangles, inv, solve, det, cholesky, eigh.
+
+Every rule is written with weifen ops (these primitives and the elementwise/shape ones), so
+each derivative differentiates again: the vjp of einsum is einsum, of diagonal an embedding
+whose vjp is diagonal, of inv/solve/det more solves and inverses. Matrix primitives follow
+NumPy's stacking: the last two axes hold the matrices and leading axes broadcast.
+"""
 from __future__ import annotations
 
 import numpy as np
 
 from weifen.core.primitive import Primitive
-from weifen.prims.reduce import sum_to_shape
-from weifen.prims.shape import reshape_p, shape_of, transpose_p
+from weifen.prims.elementwise import where_p
+from weifen.prims.reduce import sum_p, sum_to_shape
+from weifen.prims.shape import broadcast_to_p, reshape_p, shape_of, transpose_p
 
 
 def _swap_last(x):
@@ -35,8 +42,333 @@ def _mm_vjp(g, out, a, b, which):
 
 
 matmul_p = Primitive(
-    "matmul", np.matmul, keep=((1,), (0,)),
+    "matmul", np.matmul,  # the rules read both shapes, so both inputs are kept
     vjp=(lambda g, out, a, b: _mm_vjp(g, out, a, b, 0),
          lambda g, out, a, b: _mm_vjp(g, out, a, b, 1)),
     jvp=(lambda da, out, a, b: matmul_p(da, b),
          lambda db, out, a, b: matmul_p(a, db)))
+
+
+# ---------------------------------------------------------------- einsum
+# ``subscripts`` is always explicit here ("ij,jk->ik": no ellipsis, no implicit output);
+# weifen.numpy.linalg.einsum normalises the user's form. The cotangent of operand k is the
+# einsum of g with the other operands onto k's letters; letters k repeats (diagonals) are
+# put back with embed_diagonal, letters only k has (summed away) are broadcast back, and
+# size-1 (broadcast) axes of k are summed.
+MAX_OPERANDS = 64  # NumPy's limit on einsum operands
+
+
+def _einsum(*ops, subscripts):
+    big = len(ops) > 2 or sum(getattr(o, "size", 1) for o in ops) > 4096
+    return np.einsum(subscripts, *ops, optimize="greedy" if big else False)
+
+
+def _split(subscripts):
+    ins, out = subscripts.split("->")
+    return ins.split(","), out
+
+
+def _fit(r, shape):
+    """Sum axes of ``r`` that are 1 in ``shape``, broadcast axes that are 1 in ``r``."""
+    rs = shape_of(r)
+    axes = tuple(i for i, (a, b) in enumerate(zip(rs, shape)) if b == 1 and a != 1)
+    if axes:
+        r = sum_p(r, axis=axes, keepdims=True)
+    return r if shape_of(r) == tuple(shape) else broadcast_to_p(r, shape=tuple(shape))
+
+
+def _undiagonal_steps(letters, shape):
+    """Take diagonals until no letter repeats; the steps, the final letters and shape."""
+    cur, shp, steps = list(letters), list(shape), []
+    while True:
+        dup = next(((p, cur.index(c, p + 1)) for p, c in enumerate(cur) if c in cur[p + 1:]),
+                   None)
+        if dup is None:
+            return steps, cur, shp
+        p, q = dup
+        steps.append((p, q, tuple(shp)))
+        c, n = cur[p], shp[p]
+        cur = cur[:p] + cur[p + 1:q] + cur[q + 1:] + [c]
+        shp = shp[:p] + shp[p + 1:q] + shp[q + 1:] + [n]
+
+
+def _einsum_vjp(k):
+    def rule(g, out, *ops, subscripts):
+        ins, o = _split(subscripts)
+        others = ops[:k] + ops[k + 1:]
+        steps, uniq, ushape = _undiagonal_steps(ins[k], shape_of(ops[k]))
+        avail = set(o).union(*(ins[:k] + ins[k + 1:]))
+        have = "".join(c for c in uniq if c in avail)
+        r = einsum_p(g, *others, subscripts=",".join([o] + ins[:k] + ins[k + 1:]) + "->" + have)
+        if len(have) < len(uniq):  # letters summed away inside operand k alone
+            it = iter(shape_of(r))
+            r = reshape_p(r, shape=tuple(next(it) if c in avail else 1 for c in uniq))
+        r = _fit(r, ushape)
+        for p, q, before in reversed(steps):
+            r = embed_diagonal_p(r, shape=before, offset=0, axis1=p, axis2=q)
+        return r
+
+    return rule
+
+
+def _einsum_jvp(k):
+    def rule(dx, out, *ops, subscripts):
+        return einsum_p(*ops[:k], dx, *ops[k + 1:], subscripts=subscripts)
+
+    return rule
+
+
+einsum_p = Primitive("einsum", _einsum,
+                     vjp=tuple(_einsum_vjp(k) for k in range(MAX_OPERANDS)),
+                     jvp=tuple(_einsum_jvp(k) for k in range(MAX_OPERANDS)))
+
+
+# ---------------------------------------------------------------- diagonals, triangles
+def _diagonal(x, offset=0, axis1=0, axis2=1):
+    return np.diagonal(x, offset, axis1, axis2)
+
+
+def _embed_diagonal(y, shape, offset=0, axis1=0, axis2=1):
+    """The array of ``shape``, zero except ``diagonal(x, offset, axis1, axis2) == y``."""
+    x = np.zeros_like(y, shape=shape)
+    nd = len(shape)
+    v = np.moveaxis(x, (axis1 % nd, axis2 % nd), (-2, -1))  # a writable view of x
+    i = np.arange(np.shape(y)[-1])
+    v[..., i + max(-offset, 0), i + max(offset, 0)] = y
+    return x
+
+
+diagonal_p = Primitive(
+    "diagonal", _diagonal, keep=((0,),),
+    vjp=(lambda g, out, x, offset=0, axis1=0, axis2=1:
+         embed_diagonal_p(g, shape=shape_of(x), offset=offset, axis1=axis1, axis2=axis2),),
+    jvp=(lambda dx, out, x, offset=0, axis1=0, axis2=1:
+         diagonal_p(dx, offset=offset, axis1=axis1, axis2=axis2),))
+
+embed_diagonal_p = Primitive(
+    "embed_diagonal", _embed_diagonal, keep=((),),
+    vjp=(lambda g, out, y, shape, offset=0, axis1=0, axis2=1:
+         diagonal_p(g, offset=offset, axis1=axis1, axis2=axis2),),
+    jvp=(lambda dy, out, y, shape, offset=0, axis1=0, axis2=1:
+         embed_diagonal_p(dy, shape=shape, offset=offset, axis1=axis1, axis2=axis2),))
+
+
+def _tril(x, k=0):
+    return np.tril(x, k)
+
+
+def _triu(x, k=0):
+    return np.triu(x, k)
+
+
+tril_p = Primitive("tril", _tril, keep=((),),
+                   vjp=(lambda g, out, x, k=0: tril_p(g, k=k),),
+                   jvp=(lambda dx, out, x, k=0: tril_p(dx, k=k),))
+triu_p = Primitive("triu", _triu, keep=((),),
+                   vjp=(lambda g, out, x, k=0: triu_p(g, k=k),),
+                   jvp=(lambda dx, out, x, k=0: triu_p(dx, k=k),))
+
+
+def _matrix_diag(x):
+    """The diagonal of each matrix as a matrix (zero off the diagonal)."""
+    return embed_diagonal_p(diagonal_p(x, offset=0, axis1=-2, axis2=-1), shape=shape_of(x),
+                            offset=0, axis1=-2, axis2=-1)
+
+
+def _phi(x):
+    """The lower triangle with the diagonal halved (the Cholesky derivative's projection)."""
+    return tril_p(x) - 0.5 * _matrix_diag(x)
+
+
+def _det_shape(x):
+    """The shape of one scalar per matrix, with the matrix axes kept as 1s."""
+    return shape_of(x)[:-2] + (1, 1)
+
+
+def _last2(x):
+    nd = len(shape_of(x))
+    return (nd - 2, nd - 1)
+
+
+# ---------------------------------------------------------------- inverse and solves
+def _inv(a):
+    return np.linalg.inv(a)
+
+
+inv_p = Primitive(
+    "inv", _inv, keep=((),), save_out=True,
+    vjp=(lambda g, out, a: -matmul_p(matmul_p(_swap_last(out), g), _swap_last(out)),),
+    jvp=(lambda da, out, a: -matmul_p(matmul_p(out, da), out),))
+
+
+def _solve(a, b):
+    return np.linalg.solve(a, b)
+
+
+# b is a stack of matrices (..., n, k) here; weifen.numpy.linalg.solve turns NumPy 2's
+# vector case into that. Batch axes broadcast, so cotangents are summed back to each shape.
+def _solve_ga(g, out, a, b):
+    gb = solve_p(_swap_last(a), g)
+    return sum_to_shape(-matmul_p(gb, _swap_last(out)), shape_of(a))
+
+
+solve_p = Primitive(
+    "solve", _solve, keep=((0,), (0,)), save_out=True,
+    vjp=(_solve_ga,
+         lambda g, out, a, b: sum_to_shape(solve_p(_swap_last(a), g), shape_of(b))),
+    jvp=(lambda da, out, a, b: solve_p(a, -matmul_p(da, out)),
+         lambda db, out, a, b: solve_p(a, db)))
+
+
+def _solve_triangular(a, b, lower=True):
+    if isinstance(a, np.ndarray) and a.ndim == 2 and np.ndim(b) == 2:
+        try:  # SciPy's triangular solve (exact back substitution) when available
+            from scipy.linalg import solve_triangular
+        except ImportError:  # pragma: no cover - depends on the environment
+            pass
+        else:
+            return solve_triangular(a, b, lower=lower, check_finite=False)
+    return np.linalg.solve(np.tril(a) if lower else np.triu(a), b)
+
+
+def _tri(x, lower):
+    return tril_p(x) if lower else triu_p(x)
+
+
+def _trisolve_ga(g, out, a, b, lower=True):
+    gb = solve_triangular_p(_swap_last(a), g, lower=not lower)
+    return sum_to_shape(_tri(-matmul_p(gb, _swap_last(out)), lower), shape_of(a))
+
+
+# Only the triangle named by ``lower`` of ``a`` is read, so its cotangent lives there too.
+solve_triangular_p = Primitive(
+    "solve_triangular", _solve_triangular, keep=((0,), (0,)), save_out=True,
+    vjp=(_trisolve_ga,
+         lambda g, out, a, b, lower=True:
+         sum_to_shape(solve_triangular_p(_swap_last(a), g, lower=not lower), shape_of(b))),
+    jvp=(lambda da, out, a, b, lower=True:
+         solve_triangular_p(a, -matmul_p(_tri(da, lower), out), lower=lower),
+         lambda db, out, a, b, lower=True: solve_triangular_p(a, db, lower=lower)))
+
+
+# ---------------------------------------------------------------- determinants
+def _det(a):
+    return np.linalg.det(a)
+
+
+def _logabsdet(a):
+    return np.linalg.slogdet(a)[1]
+
+
+def _slogdet_sign(a):
+    return np.linalg.slogdet(a)[0]
+
+
+# d det(A) = det(A) tr(A^-1 dA): the cotangent is g det(A) A^-T (needs A invertible)
+det_p = Primitive(
+    "det", _det, keep=((0,),), save_out=True,
+    vjp=(lambda g, out, a:
+         reshape_p(g * out, shape=_det_shape(a)) * _swap_last(inv_p(a)),),
+    jvp=(lambda da, out, a: out * sum_p(_swap_last(inv_p(a)) * da, axis=_last2(a)),))
+logabsdet_p = Primitive(
+    "logabsdet", _logabsdet, keep=((0,),),
+    vjp=(lambda g, out, a: reshape_p(g, shape=_det_shape(a)) * _swap_last(inv_p(a)),),
+    jvp=(lambda da, out, a: sum_p(_swap_last(inv_p(a)) * da, axis=_last2(a)),))
+slogdet_sign_p = Primitive("slogdet_sign", _slogdet_sign, nondiff=True)
+
+
+# ---------------------------------------------------------------- cholesky
+def _cholesky(a):
+    return np.linalg.cholesky(a)
+
+
+def _cholesky_vjp(g, out, a):
+    # Murray (2016): Abar = L^-T Phi(L^T Lbar) L^-1, symmetrised since A is symmetric.
+    # Phi(L^T Lbar) reads only the lower triangle of Lbar, so no mask is needed first.
+    lt = _swap_last(out)
+    p = _phi(matmul_p(lt, g))
+    y = solve_triangular_p(lt, p, lower=False)  # L^-T P
+    s = _swap_last(solve_triangular_p(lt, _swap_last(y), lower=False))  # L^-T P L^-1
+    return 0.5 * (s + _swap_last(s))
+
+
+def _cholesky_jvp(da, out, a):
+    # dL = L Phi(L^-1 dA_sym L^-T), with dA symmetrised to match the vjp (its adjoint)
+    ds = 0.5 * (da + _swap_last(da))
+    x = solve_triangular_p(out, ds, lower=True)  # L^-1 dA
+    z = _swap_last(solve_triangular_p(out, _swap_last(x), lower=True))  # L^-1 dA L^-T
+    return matmul_p(out, _phi(z))
+
+
+cholesky_p = Primitive("cholesky", _cholesky, keep=((),), save_out=True,
+                       vjp=(_cholesky_vjp,), jvp=(_cholesky_jvp,))
+
+
+# ---------------------------------------------------------------- symmetric eigenproblem
+def _eigvalsh(a):
+    return np.linalg.eigvalsh(a)
+
+
+def _eigh_vectors(a):
+    return np.linalg.eigh(a)[1]
+
+
+def _eig_gaps(w):
+    """F[i, j] = 1 / (w[j] - w[i]) off the diagonal, 0 on it (inf for repeated eigenvalues)."""
+    s = shape_of(w)
+    d = reshape_p(w, shape=s[:-1] + (1, s[-1])) - reshape_p(w, shape=s + (1,))
+    eye = np.eye(s[-1], dtype=bool)  # a constant mask; the data never goes through NumPy
+    return where_p(eye, 0.0, 1.0 / where_p(eye, 1.0, d))
+
+
+def _eigvalsh_vjp(g, out, a):
+    v = eigh_vectors_p(a)
+    gs = shape_of(g)
+    return matmul_p(v * reshape_p(g, shape=gs[:-1] + (1, gs[-1])), _swap_last(v))
+
+
+def _eigh_vectors_vjp(g, out, a):
+    f = _eig_gaps(eigvalsh_p(a))
+    vt = _swap_last(out)
+    return matmul_p(matmul_p(out, f * matmul_p(vt, g)), vt)
+
+
+# Like torch.linalg.eigh (and unlike the function NumPy computes, which reads only the lower
+# triangle), the cotangent is the one for a symmetric input perturbed in any direction.
+def _eigvalsh_jvp(da, out, a):
+    v = eigh_vectors_p(a)
+    return sum_p(v * matmul_p(da, v), axis=len(shape_of(a)) - 2)
+
+
+eigvalsh_p = Primitive("eigvalsh", _eigvalsh, keep=((0,),), vjp=(_eigvalsh_vjp,),
+                       jvp=(_eigvalsh_jvp,))
+eigh_vectors_p = Primitive(
+    "eigh_vectors", _eigh_vectors, keep=((0,),), save_out=True, vjp=(_eigh_vectors_vjp,),
+    jvp=(lambda da, out, a: matmul_p(out, _eig_gaps(eigvalsh_p(a)) *
+                                     matmul_p(_swap_last(out), matmul_p(da, out))),))
+
+
+def _matmul_batch(vals, bd, B):
+    from weifen.prims._batch import example_ndim, lift_rank
+
+    a, b = vals
+    ra, rb = example_ndim(a, bd[0]), example_ndim(b, bd[1])
+    if ra == 1:  # promote 1-D operands to matrices so the batch axis cannot be mistaken
+        a = reshape_p(a, shape=shape_of(a)[:-1] + (1,) + shape_of(a)[-1:])
+    if rb == 1:
+        b = reshape_p(b, shape=shape_of(b) + (1,))
+    r = max(max(ra, 2), max(rb, 2))
+    a = lift_rank(a, r) if bd[0] else a
+    b = lift_rank(b, r) if bd[1] else b
+    out = matmul_p(a, b)
+    s = shape_of(out)
+    if ra == 1 and rb == 1:
+        return reshape_p(out, shape=s[:-2])
+    if ra == 1:
+        return reshape_p(out, shape=s[:-2] + s[-1:])
+    if rb == 1:
+        return reshape_p(out, shape=s[:-1])
+    return out
+
+
+matmul_p.batch = _matmul_batch

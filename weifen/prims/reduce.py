@@ -1,10 +1,17 @@
-"""Reductions, and ``sum_to_shape`` (the engine's unbroadcast)."""
+"""Reductions and scans, and ``sum_to_shape`` (the engine's unbroadcast).
+
+``prod``'s cotangent is ``g`` times the product of the *other* elements, computed with
+exclusive cumulative products from both ends (no division, so zeros are exact). ``max``
+and ``min`` split ``g`` evenly among ties, as JAX does. ``cumsum``/``cumprod`` take
+``exclusive``/``reverse`` flags so that each one's vjp is the other direction of itself.
+"""
 from __future__ import annotations
 
 import numpy as np
 
 from weifen.core.primitive import Primitive
-from weifen.prims.shape import broadcast_to_p, reshape_p, shape_of
+from weifen.prims.elementwise import _dtype_of, astype_p, eq_p
+from weifen.prims.shape import broadcast_to_p, reshape_p, shape_of, transpose_p
 
 
 def _norm_axis(axis, ndim):
@@ -50,3 +57,155 @@ def sum_to_shape(g, shape):
     if axes:
         g = sum_p(g, axis=axes, keepdims=True)
     return reshape_p(g, shape=shape)
+
+
+def _keep(g, shape, axis, keepdims):
+    """``g`` (a reduction's output or cotangent) reshaped to the keepdims shape."""
+    return g if keepdims else reshape_p(g, shape=_keep_shape(shape, axis))
+
+
+# ---------------------------------------------------------------- scans
+def _shift(c, axis, fill_like, reverse):
+    """Shift ``c`` one step along ``axis`` (towards the end, or the start if ``reverse``),
+    filling the vacated slot with ``fill_like`` of the right shape (0 or 1)."""
+    nd = c.ndim
+    axis = axis % nd
+    lo = (slice(None),) * axis
+    if reverse:
+        edge = fill_like(c[lo + (slice(-1, None),)]) if c.shape[axis] else c
+        return np.concatenate([c[lo + (slice(1, None),)], edge], axis=axis)
+    edge = fill_like(c[lo + (slice(0, 1),)]) if c.shape[axis] else c
+    return np.concatenate([edge, c[lo + (slice(None, -1),)]], axis=axis)
+
+
+def _scan(fn, fill_like):
+    def impl(x, axis=0, exclusive=False, reverse=False):
+        if not hasattr(x, "ndim"):
+            x = np.asarray(x)  # a Python number: scans need an axis, as in NumPy
+        if reverse:
+            x = np.flip(x, axis)
+        c = fn(x, axis=axis)
+        if exclusive:
+            c = _shift(c, axis, fill_like, False)
+        return np.flip(c, axis) if reverse else c
+
+    return impl
+
+
+cumsum_p = Primitive(
+    "cumsum", _scan(np.cumsum, np.zeros_like), keep=((),),
+    vjp=(lambda g, out, x, axis=0, exclusive=False, reverse=False:
+         cumsum_p(g, axis=axis, exclusive=exclusive, reverse=not reverse),),
+    jvp=(lambda dx, out, x, axis=0, exclusive=False, reverse=False:
+         cumsum_p(dx, axis=axis, exclusive=exclusive, reverse=reverse),))
+
+# out_i = prod of x_j over j <= i (j < i if exclusive; j >= i / j > i if reverse). The rules
+# divide by x: exact wherever x has no zeros. ``prod`` uses cumprod only to form the
+# product of the other elements, so its first derivative is exact even with zeros.
+cumprod_p = Primitive(
+    "cumprod", _scan(np.cumprod, np.ones_like), keep=((0,),), save_out=True,
+    vjp=(lambda g, out, x, axis=0, exclusive=False, reverse=False:
+         cumsum_p(g * out, axis=axis, exclusive=exclusive, reverse=not reverse) / x,),
+    jvp=(lambda dx, out, x, axis=0, exclusive=False, reverse=False:
+         out * cumsum_p(dx / x, axis=axis, exclusive=exclusive, reverse=reverse),))
+
+
+# ---------------------------------------------------------------- prod
+def _prod(x, axis=None, keepdims=False):
+    return np.prod(x, axis=axis, keepdims=keepdims)
+
+
+def _prod_others(x, axis):
+    """For every element of ``x``, the product of the other elements it is reduced with."""
+    shape = shape_of(x)
+    nd = len(shape)
+    axes = _norm_axis(axis, nd)
+    if not axes:  # nothing reduced (0-d input, or axis=()): the product is x itself
+        return 1
+    kept = tuple(i for i in range(nd) if i not in axes)
+    perm = kept + axes
+    xt = x if perm == tuple(range(nd)) else transpose_p(x, axes=perm)
+    mid = tuple(shape[i] for i in kept) + tuple(shape[i] for i in axes)
+    n = 1
+    for a in axes:
+        n *= shape[a]
+    flat = tuple(shape[i] for i in kept) + (n,)
+    xf = xt if len(axes) == 1 else reshape_p(xt, shape=flat)
+    o = (cumprod_p(xf, axis=-1, exclusive=True) *
+         cumprod_p(xf, axis=-1, exclusive=True, reverse=True))
+    if len(axes) > 1:
+        o = reshape_p(o, shape=mid)
+    if perm != tuple(range(nd)):
+        inv = [0] * nd
+        for i, p in enumerate(perm):
+            inv[p] = i
+        o = transpose_p(o, axes=tuple(inv))
+    return o
+
+
+prod_p = Primitive(
+    "prod", _prod, keep=((0,),),
+    vjp=(lambda g, out, x, axis=None, keepdims=False:
+         _keep(g, shape_of(x), axis, keepdims) * _prod_others(x, axis),),
+    jvp=(lambda dx, out, x, axis=None, keepdims=False:
+         sum_p(dx * _prod_others(x, axis), axis=axis, keepdims=keepdims),))
+
+
+# ---------------------------------------------------------------- max / min
+def _chooser(npf):
+    def impl(x, axis=None, keepdims=False):
+        return npf(x, axis=axis, keepdims=keepdims)
+
+    impl.__name__ = npf.__name__
+    return impl
+
+
+def _winners(out, x, axis, keepdims):
+    """Where ``x`` attains the extreme, as ``x``'s dtype, and how many do per reduction."""
+    m = astype_p(eq_p(x, _keep(out, shape_of(x), axis, keepdims)), dtype=_dtype_of(x))
+    return m, sum_p(m, axis=axis, keepdims=True)
+
+
+def _choose_vjp(g, out, x, axis=None, keepdims=False):
+    m, cnt = _winners(out, x, axis, keepdims)
+    return _keep(g, shape_of(x), axis, keepdims) * (m / cnt)
+
+
+def _choose_jvp(dx, out, x, axis=None, keepdims=False):
+    m, cnt = _winners(out, x, axis, keepdims)
+    t = sum_p(dx * m, axis=axis, keepdims=True) / cnt
+    return t if keepdims else reshape_p(t, shape=shape_of(out))
+
+
+max_p = Primitive("max", _chooser(np.max), keep=((0,),), save_out=True,
+                  vjp=(_choose_vjp,), jvp=(_choose_jvp,))
+min_p = Primitive("min", _chooser(np.min), keep=((0,),), save_out=True,
+                  vjp=(_choose_vjp,), jvp=(_choose_jvp,))
+# The same maximum with no derivative: the shift that keeps logsumexp/softmax stable
+# (its derivative would cancel anyway; stopping it saves the work and the rounding).
+max_stopped_p = Primitive("max_stopped", _chooser(np.max), nondiff=True)
+
+
+# ---------------------------------------------------------------- no derivative
+def _arg(npf):
+    def impl(x, axis=None, keepdims=False):
+        return npf(x, axis=axis, keepdims=keepdims)
+
+    impl.__name__ = npf.__name__
+    return impl
+
+
+argmax_p = Primitive("argmax", _arg(np.argmax), nondiff=True)
+argmin_p = Primitive("argmin", _arg(np.argmin), nondiff=True)
+all_p = Primitive("all", _chooser(np.all), nondiff=True)
+any_p = Primitive("any", _chooser(np.any), nondiff=True)
+count_nonzero_p = Primitive("count_nonzero", _chooser(np.count_nonzero), nondiff=True)
+
+
+def _attach_batch_rules() -> None:
+    from weifen.prims._batch import axis_param
+
+    sum_p.batch = axis_param(sum_p)
+
+
+_attach_batch_rules()

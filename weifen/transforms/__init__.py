@@ -2,6 +2,7 @@
 from weifen.transforms.custom import checkpoint, custom_vjp, stop_gradient
 from weifen.transforms.forward import hvp, jacfwd, jacobian, jvp, linearize
 from weifen.transforms.reverse import grad, hessian, jacrev, value_and_grad, vjp
+from weifen.transforms.vmap import vmap
 
 __all__ = ["checkpoint", "custom_vjp", "stop_gradient", "grad", "hessian", "jacrev",
-           "value_and_grad", "vjp", "hvp", "jacfwd", "jacobian", "jvp", "linearize"]
+           "value_and_grad", "vjp", "hvp", "jacfwd", "jacobian", "jvp", "linearize", "vmap"]

@@ -115,4 +115,19 @@ def zeros_like_value(x: Any) -> Any:
     d = concrete(x)
     if isinstance(d, (float, int)):
         return 0.0
-    return np.zeros_like(d)
+    s = getattr(x, "shape", None)
+    return np.zeros_like(d, shape=s) if s is not None and s != d.shape else np.zeros_like(d)
+
+
+def identity_like(x: Any) -> Any:
+    """The rows of the identity over ``x``'s entries: shape ``(x.size,) + x.shape``."""
+    d = concrete(x)
+    s = tuple(getattr(x, "shape", ()))
+    n = int(np.prod(s, dtype=np.int64))
+    dt = getattr(d, "dtype", np.float64)
+    if isinstance(d, np.ndarray) or not hasattr(d, "__array_function__"):
+        e = np.eye(n, dtype=dt)
+    else:  # another backend: build the identity with its own array type
+        e = np.zeros_like(d, shape=(n, n))
+        e[np.arange(n), np.arange(n)] = 1
+    return e.reshape((n,) + s)

@@ -53,14 +53,21 @@ def _unbox_tree(tree: Any, L: int):
     return treedef, [U.out(U.unbox(x, L)) for x in leaves]
 
 
-def _backward_to(outs: list, cts: list, leaves: list, flat: list) -> list:
+def _backward_to(outs: list, cts: list, leaves: list, flat: list, L: int,
+                 retain: bool = False) -> list:
     roots, seeds = [], []
     for o, c in zip(outs, cts):
-        if isinstance(o, Tensor) and o._node is not None and o._level == leaves[0]._level:
+        if isinstance(o, Tensor) and o._node is not None and o._level == L:
             roots.append(o)
             seeds.append(c)
     if roots:
-        grads = run_backward(roots, seeds, targets=leaves)
+        # transforms opened inside the backward pass (vmap over vjp_fn) sit above level L
+        d, ng = _STATE.get()
+        token = _STATE.set((max(d, L), ng))
+        try:
+            grads = run_backward(roots, seeds, targets=leaves, retain_graph=retain)
+        finally:
+            _STATE.reset(token)
     else:
         grads = [None] * len(leaves)
     return [_zeros_like(x) if g is None else g for g, x in zip(grads, flat)]
@@ -91,7 +98,7 @@ def vjp(f: Callable, *primals: Any, has_aux: bool = False):
                                  f"output shape {shape_of(o)}")
         cts = [c._data if isinstance(c, Tensor) and c._level == 0 and c._node is None else c
                for c in cts]
-        grads = _backward_to(outs, cts, leaves, flat)
+        grads = _backward_to(outs, cts, leaves, flat, L, retain=True)
         return tuple(U.out(g) if not isinstance(g, (tuple, list, dict)) else g
                      for g in U.per_argnum(defs, grads))
 
@@ -127,7 +134,7 @@ def value_and_grad(f: Callable, argnums: int | tuple = 0, has_aux: bool = False)
         fk = (lambda *a: f(*a, **kwargs)) if kwargs else f
         flat, defs, leaves, res, aux, L = _vjp_flat(fk, args, nums, has_aux)
         _scalar_out(res, "grad")
-        grads = _backward_to([res], [_one(res)], leaves, flat)
+        grads = _backward_to([res], [_one(res)], leaves, flat, L)
         grads = [U.out(g) for g in grads]
         per = U.per_argnum(defs, grads)
         g = per[0] if isinstance(argnums, int) else tuple(per)
@@ -166,17 +173,9 @@ def grad(f: Callable, argnums: int | tuple = 0, has_aux: bool = False) -> Callab
     return g
 
 
-def _basis(o: Any):
-    """Yield a one-hot cotangent for every entry of ``o``, in C order."""
-    z = U.zeros_like_value(o)
-    for idx in np.ndindex(*shape_of(z)):
-        e = z.copy() if hasattr(z, "copy") else np.zeros_like(z)
-        e[idx] = 1
-        yield e
-
-
 def jacrev(f: Callable, argnums: int | tuple = 0, has_aux: bool = False) -> Callable:
-    """The Jacobian of ``f`` by reverse mode, one VJP per output entry; shape out + in.
+    """The Jacobian of ``f`` by reverse mode, shape out + in: one batched backward pass
+    (``vmap`` of the VJP over the rows of the identity).
 
     >>> import weifen as wf
     >>> f = lambda x: wf.stack([x[0] ** 2 + 2 * x[1], 3 * x[0] + 4 * x[1] ** 2])
@@ -184,7 +183,8 @@ def jacrev(f: Callable, argnums: int | tuple = 0, has_aux: bool = False) -> Call
     tensor([[ 2.,  2.],
             [ 3., 16.]])
     """
-    from weifen.numpy import reshape, stack
+    from weifen.numpy import reshape
+    from weifen.transforms.vmap import vmap
 
     @U.wraps(f, "jacrev")
     def jac(*args: Any):
@@ -195,12 +195,9 @@ def jacrev(f: Callable, argnums: int | tuple = 0, has_aux: bool = False) -> Call
             raise NotImplementedError("jacrev: f must return a single array")
         o = outs[0]
         oshape = shape_of(o)
-        rows = [_backward_to([o], [e], leaves, flat) for e in _basis(o)]
-        jacs = []
-        for k, x in enumerate(flat):
-            col = [r[k] for r in rows]
-            jk = stack(col) if col else None
-            jacs.append(reshape(jk, oshape + shape_of(x)))
+        eye = U.identity_like(o)
+        rows = vmap(lambda e: tuple(_backward_to([o], [e], leaves, flat, L, retain=True)))(eye)
+        jacs = [reshape(r, oshape + shape_of(x)) for r, x in zip(rows, flat)]
         per = U.per_argnum(defs, jacs)
         j = per[0] if isinstance(argnums, int) else tuple(per)
         return (j, aux) if has_aux else j

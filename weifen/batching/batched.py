@@ -1,0 +1,79 @@
+"""``Batched``: the box ``vmap`` hands to a function; every op applies to all examples at once.
+
+The batch axis always comes first in ``val``; the function sees the per-example shape.
+``_process`` calls the primitive's batch rule, or, where a primitive has none, loops over
+the examples and stacks (correct, slower; tests list which primitives still do this).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from weifen.array import ArrayMethods
+from weifen.core.primitive import Box
+
+_new = object.__new__
+
+
+def make_batched(val: Any, level: int, size: int) -> "Batched":
+    b = _new(Batched)
+    b.val = val
+    b._level = level
+    b.size_ = size
+    return b
+
+
+class Batched(ArrayMethods, Box):
+    """A value with a leading batch axis of ``size_`` examples, at a vmap ``level``."""
+
+    __slots__ = ("val", "_level", "size_")
+
+    def _primal_data(self) -> Any:
+        return self.val
+
+    @property
+    def shape(self) -> tuple:
+        return tuple(self.val.shape[1:]) if hasattr(self.val, "shape") else ()
+
+    def _concrete(self) -> Any:
+        raise TypeError(
+            "a value inside vmap has no single concrete value (it is a batch of them): "
+            "Python control flow and float()/bool() on it are not possible; use wf.where")
+
+    def _process(self, prim, args, params):
+        L = self._level
+        B = self.size_
+        vals = []
+        bd = []
+        for a in args:
+            if isinstance(a, Batched) and a._level == L:
+                vals.append(a.val)
+                bd.append(True)
+            else:
+                vals.append(a)
+                bd.append(False)
+        rule = prim.batch
+        if rule is None:
+            if prim.impl_traceable:
+                return prim.impl(*args, **params)
+            out = _loop(prim, vals, bd, B, params)
+        else:
+            out = rule(vals, bd, B, **dict(params))
+        return make_batched(out, L, B)
+
+    def __repr__(self) -> str:
+        return f"Batched(size={self.size_}, level={self._level}, {self.val!r})"
+
+
+def _loop(prim, vals, bd, B, params):
+    """Fallback: apply ``prim`` example by example and stack the results."""
+    from weifen.numpy.shape import getitem, stack
+
+    from weifen.tape.tensor import Tensor
+
+    outs = []
+    for i in range(B):
+        outs.append(prim.bind(*[getitem(v, i) if b else v for v, b in zip(vals, bd)], **params))
+    out = stack(outs)
+    if isinstance(out, Tensor) and out._level == 0 and out._node is None:
+        out = out._data
+    return out

@@ -1,0 +1,55 @@
+"""The few array operations that differ between backends (NumPy, CuPy, Dask, ...).
+
+Everything else in weifen reaches other backends through NumPy's dispatch protocols
+(``np.sum(cupy_array)`` runs on the GPU). What the protocols do not cover lives here, so
+supporting a new backend means reading this one file.
+
+>>> import numpy as np
+>>> a = np.zeros(3)
+>>> scatter_add(a, (np.array([0, 0, 2]),), np.ones(3))
+array([2., 0., 1.])
+"""
+from __future__ import annotations
+
+from typing import Any
+
+
+def backend_name(x: Any) -> str:
+    """The top-level module of the array's type: ``"numpy"``, ``"cupy"``, ``"dask"``, ...
+
+    >>> import numpy as np
+    >>> backend_name(np.zeros(2)), backend_name(1.0)
+    ('numpy', 'builtins')
+    """
+    return type(x).__module__.partition(".")[0]
+
+
+def scatter_add(target: Any, index: Any, values: Any) -> Any:
+    """Add ``values`` into ``target[index]`` in place, summing repeated indices; returns ``target``.
+
+    This is ``np.add.at`` (plain ``target[index] += values`` would keep only one of the
+    values that land on a repeated index). NumPy's ufunc ``at`` does not dispatch to every
+    backend, so CuPy takes ``cupyx.scatter_add``.
+
+    >>> import numpy as np
+    >>> scatter_add(np.zeros((2, 2)), (np.array([1, 1]), slice(None)), 1.0)
+    array([[0., 0.],
+           [2., 2.]])
+    """
+    name = backend_name(target)
+    if name == "cupy":
+        import cupyx  # pragma: no cover - needs a GPU
+
+        cupyx.scatter_add(target, index, values)  # pragma: no cover
+        return target  # pragma: no cover
+    import numpy as np
+
+    if name not in ("numpy", "builtins") and not hasattr(target, "__setitem__"):
+        raise NotImplementedError(
+            f"scatter_add: arrays of type {type(target).__module__}.{type(target).__name__} "
+            "cannot be updated in place; the gradient of advanced indexing needs it")
+    np.add.at(target, index, values)
+    return target
+
+
+__all__ = ["backend_name", "scatter_add"]
