@@ -55,7 +55,7 @@ class Primitive:
 
     __slots__ = (
         "name", "impl", "vjp", "jvp", "batch", "keep", "save_out", "nondiff", "view",
-        "broadcasts", "impl_traceable", "backward_name", "__weakref__",
+        "broadcasts", "impl_traceable", "impl_array", "keep_cache", "backward_name", "__weakref__",
     )
 
     def __init__(
@@ -72,6 +72,7 @@ class Primitive:
         view: bool = False,
         broadcasts: bool = False,
         impl_traceable: bool = False,
+        impl_array: Callable[..., Any] | None = None,
         register: bool = True,
     ) -> None:
         self.name = name
@@ -85,6 +86,9 @@ class Primitive:
         self.view = view
         self.broadcasts = broadcasts
         self.impl_traceable = impl_traceable
+        # the array-only impl (no Python-float branch): the eager hot path calls it directly
+        self.impl_array = impl_array if impl_array is not None else impl
+        self.keep_cache: dict = {}  # the tape's memo: pattern of inputs needing grad -> kept args
         self.backward_name = "".join(p.capitalize() for p in name.split("_")) + "Backward"
         if register:
             if name in REGISTRY:

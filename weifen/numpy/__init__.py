@@ -8,6 +8,7 @@ from weifen.numpy.elementwise import *  # noqa: F401,F403
 from weifen.numpy.reduce import *  # noqa: F401,F403
 from weifen.numpy.shape import *  # noqa: F401,F403
 from weifen.numpy.linalg import *  # noqa: F401,F403
+from weifen.numpy.nn import *  # noqa: F401,F403
 from weifen.numpy import elementwise as _e
 
 # NumPy ufunc name -> weifen function, for ``np.sin(tensor)`` and ``ndarray - tensor``

@@ -12,6 +12,7 @@ import numpy as np
 
 from weifen.core.primitive import Box
 from weifen.numpy._util import _raw, _t
+from weifen.tape.tensor import Tensor, _unary0
 from weifen.prims import elementwise as E
 
 
@@ -21,6 +22,8 @@ def _example(name: str, arg: str, value: str) -> str:
 
 def _unary(prim, name, example_in="wf.tensor([0.5])"):
     def fn(x):
+        if type(x) is Tensor and x._level == 0:  # the eager hot path
+            return _unary0(prim, x)
         return _t(prim.bind(_raw(x)))
 
     fn.__name__ = fn.__qualname__ = name

@@ -50,9 +50,17 @@ def _norm_axis(axis: Any, ndim: int, op: str) -> int:
     return a % ndim
 
 
+def _axis_list(axis: Any) -> tuple:
+    """An int or a sequence of ints (list, tuple, array) as a tuple."""
+    if isinstance(axis, (tuple, list)):
+        return tuple(axis)
+    axis = _concrete(axis)
+    return (axis,) if np.ndim(axis) == 0 else tuple(np.asarray(axis).tolist())
+
+
 def _norm_axes(axis: Any, ndim: int, op: str) -> tuple:
     """A tuple of distinct non-negative axes from an int or a sequence of ints."""
-    axes = (axis,) if not isinstance(axis, (tuple, list)) else axis
+    axes = _axis_list(axis)
     out = tuple(_norm_axis(a, ndim, op) for a in axes)
     if len(set(out)) != len(out):
         raise WeifenValueError(f"{op}: repeated axis in {tuple(axes)}")
@@ -115,6 +123,7 @@ def transpose(x: Any, axes: Any = None) -> Any:
     x = _raw(x)
     if axes is not None:
         nd = len(shape_of(x))
+        axes = _axis_list(axes)
         if len(axes) != nd:
             raise WeifenValueError(f"transpose: axes {tuple(axes)} don't match an array "
                                    f"of shape {shape_of(x)}")
@@ -136,7 +145,7 @@ def broadcast_to(x: Any, shape: Any) -> Any:
     x = _raw(x)
     xs = shape_of(x)
     lead = len(shape) - len(xs)
-    if lead < 0 or any(a != 1 and a != b for a, b in zip(xs, shape[lead:])):
+    if lead < 0 or any(a != 1 and a != b for a, b in zip(xs, shape[lead:], strict=True)):
         raise ShapeError(f"broadcast_to: cannot broadcast an array of shape {xs} to "
                          f"shape {shape}")
     return _t(S.broadcast_to_p.bind(x, shape=shape))
@@ -172,7 +181,7 @@ def moveaxis(x: Any, source: Any, destination: Any) -> Any:
         raise WeifenValueError("moveaxis: `source` and `destination` arguments must have "
                                f"the same number of elements, got {source} and {destination}")
     order = [i for i in range(nd) if i not in src]
-    for d, s in sorted(zip(dst, src)):
+    for d, s in sorted(zip(dst, src, strict=True)):
         order.insert(d, s)
     return _t(S.transpose_p.bind(x, axes=tuple(order)))
 
@@ -186,8 +195,9 @@ def expand_dims(x: Any, axis: Any) -> Any:
     """
     x = _raw(x)
     xs = shape_of(x)
-    n = 1 if not isinstance(axis, (tuple, list)) else len(axis)
-    axes = _norm_axes(axis, len(xs) + n, "expand_dims")
+    raw = _axis_list(axis)
+    axes = _norm_axes(raw, len(xs) + len(raw), "expand_dims")
+    n = len(raw)
     rest = iter(xs)
     shape = tuple(1 if i in axes else next(rest) for i in range(len(xs) + n))
     return _t(S.reshape_p.bind(x, shape=shape))
@@ -296,7 +306,7 @@ def index_update(x: Any, index: Any, value: Any) -> Any:
     vs = shape_of(value)
     if vs != target:
         lead = len(target) - len(vs)
-        if lead < 0 or any(a != 1 and a != b for a, b in zip(vs, target[lead:])):
+        if lead < 0 or any(a != 1 and a != b for a, b in zip(vs, target[lead:], strict=True)):
             # NumPy drops leading length-1 axes of the value before broadcasting
             k = 0
             while k < len(vs) and vs[k] == 1 and len(vs) - k > len(target):
@@ -362,7 +372,8 @@ def concatenate(arrays: Sequence[Any], axis: Any = 0, dtype: Any = None) -> Any:
                          "use wf.stack")
     ax = _norm_axis(axis, nd, "concatenate")
     for s in shapes[1:]:
-        if len(s) != nd or any(a != b for i, (a, b) in enumerate(zip(s, shapes[0])) if i != ax):
+        if len(s) != nd or any(a != b for i, (a, b) in enumerate(zip(s, shapes[0], strict=True))
+                               if i != ax):
             raise ShapeError(f"concatenate: all the input array dimensions except for the "
                              f"concatenation axis {ax} must match exactly, got shapes "
                              f"{shapes[0]} and {s}")
@@ -418,7 +429,7 @@ def hstack(arrays: Sequence[Any]) -> Any:
 def _split_at(x: Any, bounds: list, ax: int) -> list:
     shape = shape_of(x)
     return [_t(I.getitem_p.bind(x, index=_axis_index(ax, slice(lo, hi)), shape=shape))
-            for lo, hi in zip(bounds[:-1], bounds[1:])]
+            for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)]
 
 
 def split(x: Any, indices_or_sections: Any, axis: int = 0) -> list:
@@ -538,9 +549,9 @@ def tile(x: Any, reps: Any) -> Any:
     reps = (1,) * (nd - len(reps)) + reps
     # (s0, s1) -> (1, s0, 1, s1) -> broadcast (r0, s0, r1, s1) -> (r0*s0, r1*s1)
     inter = tuple(v for s in xs for v in (1, s))
-    big = tuple(v for r, s in zip(reps, xs) for v in (r, s))
+    big = tuple(v for r, s in zip(reps, xs, strict=True) for v in (r, s))
     y = S.broadcast_to_p.bind(S.reshape_p.bind(x, shape=inter), shape=big)
-    return _t(S.reshape_p.bind(y, shape=tuple(r * s for r, s in zip(reps, xs))))
+    return _t(S.reshape_p.bind(y, shape=tuple(r * s for r, s in zip(reps, xs, strict=True))))
 
 
 def repeat(x: Any, repeats: Any, axis: Any = None) -> Any:

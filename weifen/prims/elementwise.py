@@ -33,52 +33,67 @@ def _scalar_first(npf, mf):
     return impl
 
 
-def _unary(name, npf, mf=None, *, vjp=None, jvp=None, out=False, **kw):
-    """Declare a unary primitive whose vjp is ``g * d`` and jvp ``dx * d`` for one factor ``d``.
-
-    ``vjp``/``jvp`` given as a single ``deriv(out, x)`` returning the local derivative.
-    """
+def _unary(name, npf, mf=None, *, vjp, jvp, out=False, **kw):
+    """Declare a unary elementwise primitive (``out=True``: the rules read only ``out``)."""
     impl = _scalar_first(npf, mf) if mf is not None else npf
-    if callable(vjp) and not isinstance(vjp, tuple):
-        deriv = vjp
-        vjp = (lambda g, o, x: g * deriv(o, x),)
-        jvp = (lambda dx, o, x: dx * deriv(o, x),)
     keep = ((),) if out else None
-    return Primitive(name, impl, vjp=vjp, jvp=jvp, keep=keep, save_out=out, **kw)
+    return Primitive(name, impl, vjp=(vjp,), jvp=(jvp,), keep=keep, save_out=out,
+                     impl_array=npf, **kw)
 
 
 # ---------------------------------------------------------------- unary, smooth
-neg_p = _unary("neg", np.negative, operator.neg,
-               vjp=(lambda g, o, x: -g,), jvp=(lambda dx, o, x: -dx,))
-neg_p.keep = ((),)
-exp_p = _unary("exp", np.exp, math.exp, vjp=lambda o, x: o, out=True)
-exp2_p = _unary("exp2", np.exp2, lambda x: 2.0 ** x, vjp=lambda o, x: o * LN2, out=True)
-expm1_p = _unary("expm1", np.expm1, math.expm1, vjp=lambda o, x: o + 1, out=True)
-log_p = _unary("log", np.log, math.log, vjp=lambda o, x: reciprocal_p(x))
-log2_p = _unary("log2", np.log2, math.log2, vjp=lambda o, x: reciprocal_p(x * LN2))
-log10_p = _unary("log10", np.log10, math.log10, vjp=lambda o, x: reciprocal_p(x * LN10))
-log1p_p = _unary("log1p", np.log1p, math.log1p, vjp=lambda o, x: reciprocal_p(x + 1))
-sqrt_p = _unary("sqrt", np.sqrt, math.sqrt, vjp=lambda o, x: 0.5 / o, out=True)
-square_p = _unary("square", np.square, lambda x: x * x, vjp=lambda o, x: 2 * x)
-reciprocal_p = _unary("reciprocal", np.reciprocal, lambda x: 1.0 / x,
-                      vjp=lambda o, x: -(o * o), out=True)
-sin_p = _unary("sin", np.sin, math.sin, vjp=lambda o, x: cos_p(x))
-cos_p = _unary("cos", np.cos, math.cos, vjp=lambda o, x: -sin_p(x))
-tan_p = _unary("tan", np.tan, math.tan, vjp=lambda o, x: 1 + o * o, out=True)
+# Each rule is written out (one frame per call: this is the backward hot path), and
+# prefers array-array products to Python-scalar ones, which NumPy runs more slowly.
+neg_p = _unary("neg", np.negative, operator.neg, out=True,
+               vjp=lambda g, o, x: -g, jvp=lambda dx, o, x: -dx)
+exp_p = _unary("exp", np.exp, math.exp, out=True,
+               vjp=lambda g, o, x: g * o, jvp=lambda dx, o, x: dx * o)
+exp2_p = _unary("exp2", np.exp2, lambda x: 2.0 ** x, out=True,
+                vjp=lambda g, o, x: g * o * LN2, jvp=lambda dx, o, x: dx * o * LN2)
+expm1_p = _unary("expm1", np.expm1, math.expm1, out=True,
+                 vjp=lambda g, o, x: g * o + g, jvp=lambda dx, o, x: dx * o + dx)
+log_p = _unary("log", np.log, math.log,
+               vjp=lambda g, o, x: g / x, jvp=lambda dx, o, x: dx / x)
+log2_p = _unary("log2", np.log2, math.log2,
+                vjp=lambda g, o, x: g / (x * LN2), jvp=lambda dx, o, x: dx / (x * LN2))
+log10_p = _unary("log10", np.log10, math.log10,
+                 vjp=lambda g, o, x: g / (x * LN10), jvp=lambda dx, o, x: dx / (x * LN10))
+log1p_p = _unary("log1p", np.log1p, math.log1p,
+                 vjp=lambda g, o, x: g / (x + 1), jvp=lambda dx, o, x: dx / (x + 1))
+sqrt_p = _unary("sqrt", np.sqrt, math.sqrt, out=True,
+                vjp=lambda g, o, x: g / (o + o), jvp=lambda dx, o, x: dx / (o + o))
+square_p = _unary("square", np.square, lambda x: x * x,
+                  vjp=lambda g, o, x: g * (x + x), jvp=lambda dx, o, x: dx * (x + x))
+reciprocal_p = _unary("reciprocal", np.reciprocal, lambda x: 1.0 / x, out=True,
+                      vjp=lambda g, o, x: -(g * o * o), jvp=lambda dx, o, x: -(dx * o * o))
+sin_p = _unary("sin", np.sin, math.sin,
+               vjp=lambda g, o, x: g * cos_p(x), jvp=lambda dx, o, x: dx * cos_p(x))
+cos_p = _unary("cos", np.cos, math.cos,
+               vjp=lambda g, o, x: -(g * sin_p(x)), jvp=lambda dx, o, x: -(dx * sin_p(x)))
+tan_p = _unary("tan", np.tan, math.tan, out=True,
+               vjp=lambda g, o, x: g + g * o * o, jvp=lambda dx, o, x: dx + dx * o * o)
 arcsin_p = _unary("arcsin", np.arcsin, math.asin,
-                  vjp=lambda o, x: reciprocal_p(sqrt_p(1 - x * x)))
+                  vjp=lambda g, o, x: g / sqrt_p(1 - x * x),
+                  jvp=lambda dx, o, x: dx / sqrt_p(1 - x * x))
 arccos_p = _unary("arccos", np.arccos, math.acos,
-                  vjp=lambda o, x: -reciprocal_p(sqrt_p(1 - x * x)))
-arctan_p = _unary("arctan", np.arctan, math.atan, vjp=lambda o, x: reciprocal_p(1 + x * x))
-sinh_p = _unary("sinh", np.sinh, math.sinh, vjp=lambda o, x: cosh_p(x))
-cosh_p = _unary("cosh", np.cosh, math.cosh, vjp=lambda o, x: sinh_p(x))
-tanh_p = _unary("tanh", np.tanh, math.tanh, vjp=lambda o, x: 1 - o * o, out=True)
+                  vjp=lambda g, o, x: -(g / sqrt_p(1 - x * x)),
+                  jvp=lambda dx, o, x: -(dx / sqrt_p(1 - x * x)))
+arctan_p = _unary("arctan", np.arctan, math.atan,
+                  vjp=lambda g, o, x: g / (x * x + 1), jvp=lambda dx, o, x: dx / (x * x + 1))
+sinh_p = _unary("sinh", np.sinh, math.sinh,
+                vjp=lambda g, o, x: g * cosh_p(x), jvp=lambda dx, o, x: dx * cosh_p(x))
+cosh_p = _unary("cosh", np.cosh, math.cosh,
+                vjp=lambda g, o, x: g * sinh_p(x), jvp=lambda dx, o, x: dx * sinh_p(x))
+tanh_p = _unary("tanh", np.tanh, math.tanh, out=True,
+                vjp=lambda g, o, x: g - g * o * o, jvp=lambda dx, o, x: dx - dx * o * o)
 arcsinh_p = _unary("arcsinh", np.arcsinh, math.asinh,
-                   vjp=lambda o, x: reciprocal_p(sqrt_p(x * x + 1)))
+                   vjp=lambda g, o, x: g / sqrt_p(x * x + 1),
+                   jvp=lambda dx, o, x: dx / sqrt_p(x * x + 1))
 arccosh_p = _unary("arccosh", np.arccosh, math.acosh,
-                   vjp=lambda o, x: reciprocal_p(sqrt_p(x * x - 1)))
+                   vjp=lambda g, o, x: g / sqrt_p(x * x - 1),
+                   jvp=lambda dx, o, x: dx / sqrt_p(x * x - 1))
 arctanh_p = _unary("arctanh", np.arctanh, math.atanh,
-                   vjp=lambda o, x: reciprocal_p(1 - x * x))
+                   vjp=lambda g, o, x: g / (1 - x * x), jvp=lambda dx, o, x: dx / (1 - x * x))
 
 
 def _sigmoid(x):
@@ -91,7 +106,8 @@ def _sigmoid(x):
     return np.exp(-np.logaddexp(0, -x))
 
 
-sigmoid_p = _unary("sigmoid", _sigmoid, vjp=lambda o, x: o * (1 - o), out=True)
+sigmoid_p = _unary("sigmoid", _sigmoid, out=True,
+                   vjp=lambda g, o, x: g * o - g * o * o, jvp=lambda dx, o, x: dx * o - dx * o * o)
 
 
 def _softplus(x):
@@ -100,7 +116,8 @@ def _softplus(x):
     return np.logaddexp(0, x)
 
 
-softplus_p = _unary("softplus", _softplus, vjp=lambda o, x: sigmoid_p(x))
+softplus_p = _unary("softplus", _softplus,
+                    vjp=lambda g, o, x: g * sigmoid_p(x), jvp=lambda dx, o, x: dx * sigmoid_p(x))
 
 
 def _erf_array(x):
@@ -112,12 +129,14 @@ def _erf_array(x):
 
 
 erf_p = _unary("erf", _erf_array, math.erf,
-               vjp=lambda o, x: TWO_OVER_SQRT_PI * exp_p(-(x * x)))
+               vjp=lambda g, o, x: g * exp_p(-(x * x)) * TWO_OVER_SQRT_PI,
+               jvp=lambda dx, o, x: dx * exp_p(-(x * x)) * TWO_OVER_SQRT_PI)
 
 # ---------------------------------------------------------------- unary, kinks
-abs_p = _unary("abs", np.abs, abs, vjp=lambda o, x: sign_p(x))
-relu_p = _unary("relu", lambda x: np.maximum(x, 0), lambda x: x if x > 0 else 0.0,
-                vjp=lambda o, x: o > 0, out=True)
+abs_p = _unary("abs", np.abs, abs,
+               vjp=lambda g, o, x: g * sign_p(x), jvp=lambda dx, o, x: dx * sign_p(x))
+relu_p = _unary("relu", lambda x: np.maximum(x, 0), lambda x: x if x > 0 else 0.0, out=True,
+                vjp=lambda g, o, x: g * (o > 0), jvp=lambda dx, o, x: dx * (o > 0))
 
 # piecewise constant: the output carries no derivative
 sign_p = Primitive("sign", np.sign, nondiff=True)

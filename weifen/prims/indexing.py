@@ -27,7 +27,7 @@ import numpy as np
 
 from weifen.core.backend import scatter_add
 from weifen.core.primitive import Box, Primitive
-from weifen.prims.shape import shape_of
+from weifen.prims.shape import shape_of, transpose_p
 
 _NONE = type(None)
 _ELLIPSIS = type(Ellipsis)
@@ -191,6 +191,62 @@ index_update_p = Primitive(
          lambda g, out, x, v, index=(): take(g, index)),
     jvp=(lambda dx, out, x, v, index=(): index_update_p(dx, 0, index=index),
          lambda dv, out, x, v, index=(): index_add_p(dv, shape=shape_of(out), index=index)))
+
+
+# ---------------------------------------------------------------- batch rules (vmap)
+# The batched index is ``(slice(None),) + index``. Where NumPy moves the advanced-index
+# axes to the front (int/array items not adjacent) they land before the batch axis, so
+# values are moved between that layout and batch-first.
+def _adv_layout(index: tuple) -> int:
+    """How many leading axes NumPy puts before the batch axis of ``X[(:,) + index]``."""
+    if is_basic(index):
+        return 0
+    pos = [k for k, i in enumerate(index) if not isinstance(i, (slice, _NONE, _ELLIPSIS))]
+    if pos[-1] - pos[0] + 1 == len(pos):
+        return 0
+    shapes = [(int(bool(i)),) if getattr(i, "dtype", None) == np.bool_ and shape_of(i) == ()
+              else shape_of(i) for i in index if not isinstance(i, _BASIC)]
+    return len(np.broadcast_shapes(*shapes))
+
+
+def _move(v: Any, src: int, dst: int) -> Any:
+    if src == dst:
+        return v
+    order = [a for a in range(len(shape_of(v))) if a != src]
+    order.insert(dst, src)
+    return transpose_p(v, axes=tuple(order))
+
+
+def _getitem_batch(prim):
+    def rule(vals, bd, B, index=(), shape=()):
+        out = prim(vals[0], index=(slice(None),) + index, shape=(B,) + tuple(shape))
+        return _move(out, _adv_layout(index), 0)
+
+    return rule
+
+
+def _index_add_batch(vals, bd, B, shape=(), index=()):
+    g = _move(vals[0], 0, _adv_layout(index))
+    return index_add_p(g, shape=(B,) + tuple(shape), index=(slice(None),) + index)
+
+
+def _index_update_batch(vals, bd, B, index=()):
+    from weifen.prims._batch import materialize
+
+    (x, v), (bx, bv) = vals, bd
+    x = materialize(x, bx, B)
+    k = _adv_layout(index)
+    if bv:
+        v = _move(v, 0, k)
+    elif k and shape_of(v) != ():  # an unbatched value broadcasts unless axes moved
+        v = _move(materialize(v, False, B), 0, k)
+    return index_update_p(x, v, index=(slice(None),) + index)
+
+
+getitem_p.batch = _getitem_batch(getitem_p)
+index_p.batch = _getitem_batch(index_p)
+index_add_p.batch = _index_add_batch
+index_update_p.batch = _index_update_batch
 
 
 __all__ = ["normalize_index", "is_basic", "take", "getitem_p", "index_p", "index_add_p",

@@ -71,7 +71,7 @@ def _split(subscripts):
 def _fit(r, shape):
     """Sum axes of ``r`` that are 1 in ``shape``, broadcast axes that are 1 in ``r``."""
     rs = shape_of(r)
-    axes = tuple(i for i, (a, b) in enumerate(zip(rs, shape)) if b == 1 and a != 1)
+    axes = tuple(i for i, (a, b) in enumerate(zip(rs, shape, strict=True)) if b == 1 and a != 1)
     if axes:
         r = sum_p(r, axis=axes, keepdims=True)
     return r if shape_of(r) == tuple(shape) else broadcast_to_p(r, shape=tuple(shape))
@@ -213,7 +213,7 @@ def _solve_ga(g, out, a, b):
 
 
 solve_p = Primitive(
-    "solve", _solve, keep=((0,), (0,)), save_out=True,
+    "solve", _solve, keep=((0,), (0, 1)), save_out=True,
     vjp=(_solve_ga,
          lambda g, out, a, b: sum_to_shape(solve_p(_swap_last(a), g), shape_of(b))),
     jvp=(lambda da, out, a, b: solve_p(a, -matmul_p(da, out)),
@@ -242,7 +242,7 @@ def _trisolve_ga(g, out, a, b, lower=True):
 
 # Only the triangle named by ``lower`` of ``a`` is read, so its cotangent lives there too.
 solve_triangular_p = Primitive(
-    "solve_triangular", _solve_triangular, keep=((0,), (0,)), save_out=True,
+    "solve_triangular", _solve_triangular, keep=((0,), (0, 1)), save_out=True,
     vjp=(_trisolve_ga,
          lambda g, out, a, b, lower=True:
          sum_to_shape(solve_triangular_p(_swap_last(a), g, lower=not lower), shape_of(b))),
@@ -330,11 +330,18 @@ def _eigvalsh_vjp(g, out, a):
 def _eigh_vectors_vjp(g, out, a):
     f = _eig_gaps(eigvalsh_p(a))
     vt = _swap_last(out)
-    return matmul_p(matmul_p(out, f * matmul_p(vt, g)), vt)
+    r = matmul_p(matmul_p(out, f * matmul_p(vt, g)), vt)
+    return 0.5 * (r + _swap_last(r))
 
 
-# Like torch.linalg.eigh (and unlike the function NumPy computes, which reads only the lower
-# triangle), the cotangent is the one for a symmetric input perturbed in any direction.
+def _eigh_vectors_jvp(da, out, a):
+    ds = 0.5 * (da + _swap_last(da))
+    f = _eig_gaps(eigvalsh_p(a))
+    return matmul_p(out, f * matmul_p(_swap_last(out), matmul_p(ds, out)))
+
+
+# As in torch.linalg.eigh, a is taken as symmetric (NumPy reads only its lower triangle):
+# cotangents are symmetric, and tangents are symmetrised to stay their adjoint.
 def _eigvalsh_jvp(da, out, a):
     v = eigh_vectors_p(a)
     return sum_p(v * matmul_p(da, v), axis=len(shape_of(a)) - 2)
@@ -342,10 +349,8 @@ def _eigvalsh_jvp(da, out, a):
 
 eigvalsh_p = Primitive("eigvalsh", _eigvalsh, keep=((0,),), vjp=(_eigvalsh_vjp,),
                        jvp=(_eigvalsh_jvp,))
-eigh_vectors_p = Primitive(
-    "eigh_vectors", _eigh_vectors, keep=((0,),), save_out=True, vjp=(_eigh_vectors_vjp,),
-    jvp=(lambda da, out, a: matmul_p(out, _eig_gaps(eigvalsh_p(a)) *
-                                     matmul_p(_swap_last(out), matmul_p(da, out))),))
+eigh_vectors_p = Primitive("eigh_vectors", _eigh_vectors, keep=((0,),), save_out=True,
+                           vjp=(_eigh_vectors_vjp,), jvp=(_eigh_vectors_jvp,))
 
 
 def _matmul_batch(vals, bd, B):
@@ -372,3 +377,53 @@ def _matmul_batch(vals, bd, B):
 
 
 matmul_p.batch = _matmul_batch
+
+
+def _einsum_batch(vals, bd, B, subscripts):
+    ins, out = _split(subscripts)
+    free = [c for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+            if c not in subscripts]
+    if not free:  # pragma: no cover - all 52 letters in use
+        raise NotImplementedError("vmap of an einsum that uses all 52 index letters")
+    z = free[0]
+    ins = [z + s if b else s for s, b in zip(ins, bd, strict=True)]
+    return einsum_p(*vals, subscripts=",".join(ins) + "->" + z + out)
+
+
+def _diagonal_batch(vals, bd, B, offset=0, axis1=0, axis2=1):
+    (v,) = vals
+    nd = len(shape_of(v)) - 1
+    return diagonal_p(v, offset=offset, axis1=axis1 % nd + 1, axis2=axis2 % nd + 1)
+
+
+def _embed_batch(vals, bd, B, shape, offset=0, axis1=0, axis2=1):
+    (y,) = vals
+    nd = len(shape)
+    return embed_diagonal_p(y, shape=(B,) + tuple(shape), offset=offset,
+                            axis1=axis1 % nd + 1, axis2=axis2 % nd + 1)
+
+
+def _same(prim):
+    """Batch rule of a primitive acting on the last axes only (a leading batch axis is free)."""
+
+    def rule(vals, bd, B, **params):
+        return prim(*vals, **params)
+
+    return rule
+
+
+def _attach_batch_rules() -> None:
+    from weifen.prims._batch import elementwise
+
+    einsum_p.batch = _einsum_batch
+    diagonal_p.batch = _diagonal_batch
+    embed_diagonal_p.batch = _embed_batch
+    for p in (tril_p, triu_p, inv_p, det_p, logabsdet_p, slogdet_sign_p, cholesky_p,
+              eigvalsh_p, eigh_vectors_p):
+        p.batch = _same(p)
+    # batch axes of a and b broadcast like elementwise operands (ranks aligned first)
+    solve_p.batch = elementwise(solve_p)
+    solve_triangular_p.batch = elementwise(solve_triangular_p)
+
+
+_attach_batch_rules()

@@ -202,10 +202,29 @@ any_p = Primitive("any", _chooser(np.any), nondiff=True)
 count_nonzero_p = Primitive("count_nonzero", _chooser(np.count_nonzero), nondiff=True)
 
 
+def _arg_batch(prim):
+    def rule(vals, bd, B, axis=None, keepdims=False):
+        (v,) = vals
+        s = shape_of(v)
+        if axis is not None:
+            return prim(v, axis=axis + 1 if axis >= 0 else axis, keepdims=keepdims)
+        n = 1
+        for d in s[1:]:
+            n *= d
+        r = prim(reshape_p(v, shape=(s[0], n)), axis=1)  # NumPy's axis=None: the flat index
+        return reshape_p(r, shape=(s[0],) + (1,) * (len(s) - 1)) if keepdims else r
+
+    return rule
+
+
 def _attach_batch_rules() -> None:
     from weifen.prims._batch import axis_param
 
-    sum_p.batch = axis_param(sum_p)
+    for p in (sum_p, prod_p, max_p, min_p, max_stopped_p, all_p, any_p, count_nonzero_p,
+              cumsum_p, cumprod_p):
+        p.batch = axis_param(p)
+    argmax_p.batch = _arg_batch(argmax_p)
+    argmin_p.batch = _arg_batch(argmin_p)
 
 
 _attach_batch_rules()

@@ -92,7 +92,7 @@ def _concatenate_jvp(dxs, out, *xs, axis=0):
     total = shape_of(out)[ax]
     t = None
     lo = 0
-    for x, d in zip(xs, dxs):
+    for x, d in zip(xs, dxs, strict=True):
         hi = lo + shape_of(x)[ax]
         if d is not None:
             widths = tuple((lo, total - hi) if i == ax else (0, 0)
@@ -119,7 +119,7 @@ def _pad_inner(g, pad_width):
     from weifen.prims.indexing import getitem_p
 
     gs = shape_of(g)
-    index = tuple(slice(b, n - a) for (b, a), n in zip(pad_width, gs))
+    index = tuple(slice(b, n - a) for (b, a), n in zip(pad_width, gs, strict=True))
     return getitem_p(g, index=index, shape=gs)
 
 
@@ -166,6 +166,57 @@ def _copy(x):
 
 copy_p = Primitive("copy", _copy, keep=((),),
                    vjp=(lambda g, out, x: g,), jvp=(lambda dx, out, x: dx,))
+
+
+# ---------------------------------------------------------------- batch rules (vmap)
+# ``rule(vals, batched, B, **params)``: batched values carry the batch axis first, the
+# params describe one example; the result is batched along axis 0.
+def _example_nd(v, batched):
+    return len(shape_of(v)) - (1 if batched else 0)
+
+
+def _reshape_batch(vals, bd, B, shape=()):
+    return reshape_p(vals[0], shape=(B,) + tuple(shape))
+
+
+def _transpose_batch(vals, bd, B, axes=None):
+    nd = _example_nd(vals[0], True)
+    axes = range(nd - 1, -1, -1) if axes is None else (a % nd for a in axes)
+    return transpose_p(vals[0], axes=(0,) + tuple(a + 1 for a in axes))
+
+
+def _broadcast_batch(vals, bd, B, shape=()):
+    from weifen.prims._batch import lift_rank
+
+    return broadcast_to_p(lift_rank(vals[0], len(shape)), shape=(B,) + tuple(shape))
+
+
+def _concatenate_batch(vals, bd, B, axis=0):
+    from weifen.prims._batch import materialize
+
+    nd = max(_example_nd(v, b) for v, b in zip(vals, bd, strict=True))
+    xs = [materialize(v, b, B) for v, b in zip(vals, bd, strict=True)]
+    return concatenate_p(*xs, axis=axis % nd + 1)
+
+
+def _pad_batch(vals, bd, B, pad_width=(), constant_values=0):
+    if isinstance(constant_values, tuple):
+        constant_values = ((0, 0),) + constant_values
+    return pad_p(vals[0], pad_width=((0, 0),) + tuple(pad_width),
+                 constant_values=constant_values)
+
+
+def _repeat_batch(vals, bd, B, repeats=1, axis=0):
+    return repeat_p(vals[0], repeats=repeats, axis=axis % _example_nd(vals[0], True) + 1)
+
+
+reshape_p.batch = _reshape_batch
+transpose_p.batch = _transpose_batch
+broadcast_to_p.batch = _broadcast_batch
+concatenate_p.batch = _concatenate_batch
+pad_p.batch = _pad_batch
+repeat_p.batch = _repeat_batch
+copy_p.batch = lambda vals, bd, B: copy_p(vals[0])
 
 __all__ = ["Box", "shape_of", "reshape_p", "broadcast_to_p", "transpose_p", "concatenate_p",
            "pad_p", "repeat_p", "copy_p"]

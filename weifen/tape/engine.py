@@ -89,16 +89,17 @@ def run_backward(
 
 
 def _run(starts, targets, retain_graph, create_graph, L):
-    # 1. dependency counts
+    # 1. dependency counts: how many recorded consumers each node has in this graph
     deps: dict = {}
     stack = []
     for n, _ in starts:
         if n not in deps:
             deps[n] = 0
             stack.append(n)
+    Leaf = LeafNode
     while stack:
         n = stack.pop()
-        if type(n) is LeafNode:
+        if type(n) is Leaf:
             continue
         for p in n.parents:
             if p is not None:
@@ -108,29 +109,30 @@ def _run(starts, targets, retain_graph, create_graph, L):
                     deps[p] = 1
                     stack.append(p)
     # 2. which nodes lead to a target
-    want = None
-    tnodes = None
+    want = tset = None
     if targets is not None:
         tnodes = [t._node for t in targets]
         tset = set(tnodes)
-        want = _leading_to(deps, [n for n, _ in starts], tset)
+        want = _leading_to(deps, tset)
     results: dict = {}
-    # 3. Kahn's algorithm, computing cotangents as nodes become ready
+    # 3. Kahn's algorithm, computing cotangents as nodes become ready. ``ready`` holds
+    # (node, complete cotangent); ``buf`` accumulates for nodes with consumers still to run.
     buf: dict = {}
     for n, g in starts:
         q = buf.get(n)
         buf[n] = g if q is None else q + g
-    ready = [n for n in deps if deps[n] == 0]
+    ready = [(n, buf.pop(n, None)) for n in deps if deps[n] == 0]
+    pop = buf.pop
     while ready:
-        n = ready.pop()
-        g = buf.pop(n, None)
-        if tnodes is not None and n in tset:
+        n, g = ready.pop()
+        if tset is not None and n in tset:
             results[n] = g
-        if type(n) is LeafNode:
+        if type(n) is Leaf:
             if targets is None and g is not None:
                 _accumulate(n, g, create_graph)
             continue
-        if n.freed:
+        vals = n.vals
+        if vals is None:
             raise GraphError(
                 "Trying to backward through the graph a second time (or to use saved values "
                 "after they were freed): pass retain_graph=True to the first backward")
@@ -138,67 +140,63 @@ def _run(starts, targets, retain_graph, create_graph, L):
             t = n.retain()
             if t is not None:
                 t._grad = _as_grad(g, t, create_graph)
+        parents = n.parents
+        gs = None
         if g is not None:
-            _check_versions(n)
-            _apply_rules(n, g, buf, want, create_graph)
-        for p in n.parents:
-            if p is not None:
-                d = deps[p] - 1
+            ov = n.outver
+            if n.vsnap is not None or (ov is not None and ov[0]):
+                _check_versions(n)
+            prim = n.prim
+            rules = prim.vjp
+            params = n.params
+            if create_graph:
+                vals = n.args
+                out = _wrap(n.out, n.level, n) if n.out is not None else None
+            else:
+                out = n.out
+            if type(rules) is not tuple:
+                if rules is None:
+                    raise NotImplementedError(f"no vjp rule for primitive {prim.name!r}")
+                gs = rules(g, out, *vals, **params)
+            shapes = n.shapes
+        for i, p in enumerate(parents):
+            if p is None:
+                continue
+            gi = None
+            if g is not None and (want is None or p in want):
+                if gs is None:
+                    rule = rules[i]
+                    if rule is not None:
+                        gi = rule(g, out, *vals, **params) if params else rule(g, out, *vals)
+                else:
+                    gi = gs[i]
+                if gi is not None and shapes is not None and shapes[i] is not None:
+                    s = shapes[i]
+                    if shape_of(gi) != s:
+                        gi = sum_to_shape(gi, s)
+            d = deps[p] - 1
+            if d == 0:
+                q = pop(p, None)
+                ready.append((p, gi if q is None else (q if gi is None else q + gi)))
+            else:
                 deps[p] = d
-                if d == 0:
-                    ready.append(p)
+                if gi is not None:
+                    q = buf.get(p)
+                    buf[p] = gi if q is None else q + gi
         if not retain_graph:
             n.vals = n.args = n.out = None
-            n.freed = True
     if targets is None:
         return None
     return [results.get(n) for n in tnodes]
 
 
-def _apply_rules(n: Node, g: Any, buf: dict, want: set | None, create_graph: bool) -> None:
-    prim = n.prim
-    rules = prim.vjp
-    if create_graph:
-        vals = n.args
-        out = _wrap(n.out, n.level, n) if n.out is not None else None
-    else:
-        vals = n.vals
-        out = n.out
-    params = n.params
-    parents = n.parents
-    if rules is None:
-        raise NotImplementedError(f"no vjp rule for primitive {prim.name!r}")
-    if type(rules) is not tuple:
-        gs = rules(g, out, *vals, **params)
-    else:
-        gs = None
-    shapes = n.shapes
-    for i, p in enumerate(parents):
-        if p is None or (want is not None and p not in want):
-            continue
-        if gs is None:
-            rule = rules[i]
-            if rule is None:
-                continue
-            gi = rule(g, out, *vals, **params)
-        else:
-            gi = gs[i]
-        if gi is None:
-            continue
-        if shapes is not None:
-            s = shapes[i]
-            if shape_of(gi) != s:
-                gi = sum_to_shape(gi, s)
-        q = buf.get(p)
-        buf[p] = gi if q is None else q + gi
-
-
 def _check_versions(n: Node) -> None:
     L = n.level
-    vs = 0
+    vs = None
     for a in n.args:
-        if isinstance(a, Tensor) and a._level == L and a._ver is not None:
-            vs += a._ver[0]
+        if isinstance(a, Tensor) and a._level == L:
+            v = a._ver
+            vs = (vs or 0) + (v[0] if v is not None else 0)
     if vs != n.vsnap or (n.outver is not None and n.outver[0] != 0):
         raise GraphError(
             f"one of the tensors needed to compute the gradient of {n.prim.name!r} "
@@ -235,7 +233,7 @@ def _accumulate(leaf: LeafNode, g: Any, create_graph: bool) -> None:
             old._ver[0] += 1
 
 
-def _leading_to(deps: dict, roots: list, tset: set) -> set:
+def _leading_to(deps: dict, tset: set) -> set:
     """The nodes from which some node of ``tset`` is reachable through ``parents``."""
     # topological order (consumers before inputs) on a private copy of the counts
     count = dict(deps)

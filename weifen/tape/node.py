@@ -28,11 +28,12 @@ class Node:
     ``vals`` are the saved arguments unboxed at this level (what backward uses), ``args`` the
     same arguments as boxes (what ``create_graph=True`` uses, so the rules record again);
     arguments the rules do not read are ``None``. ``parents[i]`` is the node of input ``i``
-    or ``None`` when it needs no gradient.
+    or ``None`` when it needs no gradient. Backward frees a node by setting ``vals`` to
+    ``None``. ``vsnap`` is the sum of the saved Tensors' versions (``None``: none saved).
     """
 
     __slots__ = ("prim", "params", "parents", "vals", "args", "out", "shapes", "vsnap",
-                 "outver", "level", "freed", "retain", "__weakref__")
+                 "outver", "level", "retain", "__weakref__")
 
     def name(self) -> str:
         return self.prim.backward_name

@@ -21,6 +21,7 @@ from weifen.core.state import _STATE
 from weifen.prims.shape import shape_of
 from weifen.errors import GraphError, WeifenTypeError
 from weifen.tape.node import LeafNode, Node
+from weifen.tape import _prims as _P
 
 _new = object.__new__
 
@@ -83,11 +84,35 @@ class Tensor(ArrayMethods, Box):
         out = (prim.impl(*vals, **params) if L == 0 or prim.impl_traceable
                else prim.bind(*vals, **params))
         if need and L > _STATE.get()[1] and not prim.nondiff:
-            return _record(prim, args, vals, parents, params, out, L)
+            return _record(prim, tuple(args), tuple(vals), tuple(parents), params, out, L)
         t = _wrap(out, L)
         if prim.view and isinstance(args[0], Tensor) and args[0]._level == L:
             t._ver = _share_ver(args[0])
         return t
+
+    # ------------------------------------------------------------------ fast operators
+    # Level-0 Tensor with a level-0 Tensor or a Python number: skip the general dispatch
+    # (see ``_fast_binary`` below); anything else goes through ``bind``.
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = None
+    __truediv__ = __rtruediv__ = __pow__ = __matmul__ = None
+
+    def __neg__(self):
+        return _unary0(_P.neg_p, self) if self._level == 0 else _P.neg_p.bind(self)
+
+    def tanh(self):
+        return _unary0(_P.tanh_p, self) if self._level == 0 else _P.tanh_p.bind(self)
+
+    def exp(self):
+        return _unary0(_P.exp_p, self) if self._level == 0 else _P.exp_p.bind(self)
+
+    def log(self):
+        return _unary0(_P.log_p, self) if self._level == 0 else _P.log_p.bind(self)
+
+    def sigmoid(self):
+        return _unary0(_P.sigmoid_p, self) if self._level == 0 else _P.sigmoid_p.bind(self)
+
+    def relu(self):
+        return _unary0(_P.relu_p, self) if self._level == 0 else _P.relu_p.bind(self)
 
     # ------------------------------------------------------------------ autograd members
     @property
@@ -306,6 +331,54 @@ class Tensor(ArrayMethods, Box):
         raise TypeError("weifen Tensors are not pickled; use wf.save(obj, path)")
 
 
+def _fast_binary(prim, general, reflected=False):
+    """A Tensor operator with the level-0 path inlined (one Python frame per op)."""
+    impl = prim.impl
+    nondiff = prim.nondiff
+
+    def op(self, o):
+        if self._level == 0:
+            to = type(o)
+            if to is float or to is int:
+                od = o
+                on = None
+            elif to is Tensor and o._level == 0 and not reflected:
+                od = o._data
+                on = o._node
+            else:
+                return general(self, o)
+            sd = self._data
+            out = impl(od, sd) if reflected else impl(sd, od)
+            sn = self._node
+            if (sn is None and on is None) or nondiff or _STATE.get()[1] >= 0:
+                t = _new(Tensor)
+                t._data = out
+                t._level = 0
+                t._node = None
+                t._ver = None
+                t._grad = None
+                return t
+            if reflected:
+                return _record2(prim, o, self, od, sd, on, sn, out)
+            return _record2(prim, self, o, sd, od, sn, on, out)
+        return general(self, o)
+
+    op.__name__ = general.__name__
+    return op
+
+
+def _install_fast_operators() -> None:
+    for name, prim in [("add", _P.add_p), ("sub", _P.sub_p), ("mul", _P.mul_p),
+                       ("truediv", _P.div_p), ("pow", _P.pow_p), ("matmul", _P.matmul_p)]:
+        setattr(Tensor, f"__{name}__",
+                _fast_binary(prim, getattr(ArrayMethods, f"__{name}__")))
+        if name != "matmul" and name != "pow":
+            setattr(Tensor, f"__r{name}__",
+                    _fast_binary(prim, getattr(ArrayMethods, f"__r{name}__"), reflected=True))
+    Tensor.__rpow__ = ArrayMethods.__rpow__
+    Tensor.__rmatmul__ = ArrayMethods.__rmatmul__
+
+
 def recording_at(level: float) -> bool:
     return level > _STATE.get()[1]
 
@@ -325,6 +398,29 @@ def _bump(t: Tensor) -> None:
         v[0] += 1
 
 
+_EMPTY: dict = {}
+
+
+def _keep_indices(prim, parents) -> tuple | None:
+    """Which arguments the vjp rules of the inputs needing grad read (cached per pattern)."""
+    keep = prim.keep
+    if keep is None:
+        return None
+    bits = 0
+    for i, p in enumerate(parents):
+        if p is not None:
+            bits |= 1 << i
+    cache = prim.keep_cache
+    idx = cache.get(bits)
+    if idx is None:
+        want = set()
+        for i, p in enumerate(parents):
+            if p is not None:
+                want.update(keep[i])
+        idx = cache[bits] = tuple(sorted(want))
+    return idx
+
+
 def _record(prim, args, vals, parents, params, out, L):
     """Append a node for ``prim`` applied to ``args`` (some requiring grad) -> ``out``."""
     n = _new(Node)
@@ -332,25 +428,22 @@ def _record(prim, args, vals, parents, params, out, L):
     n.params = params
     n.parents = parents
     n.level = L
-    n.freed = False
     n.retain = None
     if prim.broadcasts:
-        n.shapes = [None if p is None else shape_of(v) for p, v in zip(parents, vals)]
+        so = shape_of(out)
+        shapes = [None if p is None else shape_of(v) for p, v in zip(parents, vals)]
+        n.shapes = None if all(s is None or s == so for s in shapes) else shapes
     else:
         n.shapes = None
-    keep = prim.keep
-    if keep is not None:
-        want = set()
-        for i, p in enumerate(parents):
-            if p is not None:
-                want.update(keep[i])
-        if len(want) < len(vals):
-            vals = [v if i in want else None for i, v in enumerate(vals)]
-            args = [a if i in want else None for i, a in enumerate(args)]
-    vs = 0
+    idx = _keep_indices(prim, parents)
+    if idx is not None and len(idx) < len(vals):
+        vals = tuple(vals[i] if i in idx else None for i in range(len(vals)))
+        args = tuple(args[i] if i in idx else None for i in range(len(args)))
+    vs = None
     for a in args:
-        if isinstance(a, Tensor) and a._level == L and a._ver is not None:
-            vs += a._ver[0]
+        if isinstance(a, Tensor) and a._level == L:
+            v = a._ver
+            vs = (vs or 0) + (v[0] if v is not None else 0)
     n.vsnap = vs
     n.vals = vals
     n.args = args
@@ -365,3 +458,127 @@ def _record(prim, args, vals, parents, params, out, L):
         t._ver = _share_ver(args[0])
     return t
 
+
+def _unary0(prim, a: Tensor) -> Tensor:
+    """The hot path: a one-input primitive on a level-0 Tensor."""
+    d = a._data
+    out = prim.impl(d) if type(d) is float else prim.impl_array(d)
+    an = a._node
+    t = _new(Tensor)
+    t._data = out
+    t._level = 0
+    t._grad = None
+    if an is None or prim.nondiff or _STATE.get()[1] >= 0:
+        t._node = None
+        t._ver = _share_ver(a) if prim.view else None
+        return t
+    n = _new(Node)
+    n.prim = prim
+    n.params = _EMPTY
+    n.parents = (an,)
+    n.level = 0
+    n.retain = None
+    n.shapes = None
+    keep = prim.keep
+    if keep is None or keep[0]:
+        n.vals = (a._data,)
+        n.args = (a,)
+        v = a._ver
+        n.vsnap = 0 if v is None else v[0]
+    else:
+        n.vals = n.args = (None,)
+        n.vsnap = None
+    t._node = n
+    if prim.save_out:
+        n.out = out
+        n.outver = t._ver = [0]
+    else:
+        n.out = n.outver = None
+        t._ver = _share_ver(a) if prim.view else None
+    return t
+
+
+def _binary0(prim, a: Tensor, b) -> Tensor:
+    """The hot path: a two-input primitive on a level-0 Tensor and a level-0 Tensor/number."""
+    if type(b) is Tensor:
+        bd = b._data
+        bn = b._node
+    else:
+        bd = b
+        bn = None
+    ad = a._data
+    out = prim.impl(ad, bd)
+    an = a._node
+    if (an is None and bn is None) or prim.nondiff or _STATE.get()[1] >= 0:
+        return _wrap(out)
+    return _record2(prim, a, b, ad, bd, an, bn, out)
+
+
+def _record2(prim, a, b, ad, bd, an, bn, out) -> Tensor:
+    """``_record`` specialised to two arguments (the hot path's binary operators)."""
+    n = _new(Node)
+    n.prim = prim
+    n.params = _EMPTY
+    n.parents = (an, bn)
+    n.level = 0
+    n.retain = None
+    keep = prim.keep
+    if keep is None:
+        k0 = k1 = True
+    else:
+        k0 = k1 = False
+        if an is not None:
+            kk = keep[0]
+            k0 = 0 in kk
+            k1 = 1 in kk
+        if bn is not None:
+            kk = keep[1]
+            k0 = k0 or 0 in kk
+            k1 = k1 or 1 in kk
+    vs = None
+    if k0:
+        v = a._ver
+        vs = 0 if v is None else v[0]
+    if k1 and type(b) is Tensor:
+        v = b._ver
+        vs = (vs or 0) + (0 if v is None else v[0])
+    n.vsnap = vs
+    n.vals = (ad if k0 else None, bd if k1 else None)
+    n.args = (a if k0 else None, b if k1 else None)
+    n.shapes = None
+    if prim.broadcasts:
+        try:
+            so = out.shape
+            if (an is not None and ad.shape != so) or (bn is not None and bd.shape != so):
+                n.shapes = (None if an is None else ad.shape, None if bn is None else bd.shape)
+        except AttributeError:  # a Python number among them
+            so = shape_of(out)
+            sa = shape_of(ad) if an is not None else so
+            sb = shape_of(bd) if bn is not None else so
+            if sa != so or sb != so:
+                n.shapes = (sa if an is not None else None, sb if bn is not None else None)
+    t = _new(Tensor)
+    t._data = out
+    t._level = 0
+    t._node = n
+    t._grad = None
+    if prim.save_out:
+        n.out = out
+        n.outver = t._ver = [0]
+    else:
+        n.out = n.outver = None
+        t._ver = None
+    return t
+
+
+def _rbinary0(prim, a: Tensor, b) -> Tensor:
+    """``b (op) a`` for a number ``b`` on the left of a level-0 Tensor ``a``."""
+    ad = a._data
+    out = prim.impl(b, ad)
+    an = a._node
+    if an is None or prim.nondiff or _STATE.get()[1] >= 0:
+        return _wrap(out)
+    return _record2(prim, b, a, b, ad, None, an, out)
+
+
+_install_fast_operators()
