@@ -604,6 +604,11 @@ def main(argv: list[str] | None = None) -> int:
         vers.append(f"{name} {_version(name)}" if mod else f"{name} MISSING")
     print(f"weifen core benchmarks  |  Python {platform.python_version()} on "
           f"{platform.machine()}, {os.cpu_count()} CPUs  |  {', '.join(vers)}")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+    print(f"load average {load:.2f} at start"
+          + ("  (WARNING: the machine is busy; timings are noisy, and multithreaded BLAS "
+             "suffers most: consider --threads 1)" if load > 0.5 * (os.cpu_count() or 1)
+             else ""))
     print(f"{_threads(opts, L)}  |  {opts.rounds} interleaved rounds x ~{opts.target_ms:g} ms "
           f"per measurement, median reported{'  |  QUICK' if opts.quick else ''}")
 

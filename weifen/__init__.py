@@ -21,7 +21,7 @@ from weifen.creation import (arange, bool_, complex64, complex128, eye, float16,
 
 __version__ = "0.1.0"
 from weifen import autograd
-from weifen.transforms import (checkpoint, custom_vjp, grad, hessian, hvp, jacfwd, jacobian,
+from weifen.transforms import (checkpoint, custom_jvp, custom_vjp, grad, hessian, hvp, jacfwd, jacobian,
                                jacrev, jvp, linearize, stop_gradient, value_and_grad, vjp,
                                vmap)
 from weifen.forward import Dual

@@ -153,7 +153,13 @@ class ArrayMethods:
 
     def __array_function__(self, func, types, args, kwargs):
         fn = getattr(wnp, func.__name__, None)
-        if fn is None or func.__name__ in ("getitem",):
+        if fn is None or not callable(fn) or isinstance(fn, type(np)):
+            name = func.__name__
+            if name in ("shape", "ndim", "size") and len(args) == 1 and not kwargs:
+                return getattr(args[0], name)  # per-example answers, also inside vmap
+            if name in ("result_type", "iscomplexobj", "isrealobj"):
+                return func(*[np.empty((), a.dtype) if isinstance(a, ArrayMethods) else a
+                              for a in args], **kwargs)
             return NotImplemented
         return fn(*args, **kwargs)
 

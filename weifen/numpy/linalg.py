@@ -120,6 +120,9 @@ def vdot(a: Any, b: Any) -> Any:
     tensor(10.)
     """
     a, b = _raw(a), _raw(b)
+    if np.dtype(E._dtype_of(a)).kind == "c":
+        raise NotImplementedError("vdot: complex inputs (which vdot conjugates) are not "
+                                  "supported yet; use wf.dot on real arrays")
     na, nb = _prod(shape_of(a)), _prod(shape_of(b))
     if na != nb:
         raise ShapeError(f"vdot: inputs of shapes {shape_of(a)} and {shape_of(b)} have "

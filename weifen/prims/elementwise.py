@@ -139,6 +139,7 @@ relu_p = _unary("relu", lambda x: np.maximum(x, 0), lambda x: x if x > 0 else 0.
                 vjp=lambda g, o, x: g * (o > 0), jvp=lambda dx, o, x: dx * (o > 0))
 
 # piecewise constant: the output carries no derivative
+stop_gradient_p = Primitive("stop_gradient", lambda x: x, nondiff=True)
 sign_p = Primitive("sign", np.sign, nondiff=True)
 floor_p = Primitive("floor", np.floor, nondiff=True)
 ceil_p = Primitive("ceil", np.ceil, nondiff=True)

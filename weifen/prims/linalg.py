@@ -60,7 +60,10 @@ MAX_OPERANDS = 64  # NumPy's limit on einsum operands
 
 def _einsum(*ops, subscripts):
     big = len(ops) > 2 or sum(getattr(o, "size", 1) for o in ops) > 4096
-    return np.einsum(subscripts, *ops, optimize="greedy" if big else False)
+    r = np.einsum(subscripts, *ops, optimize="greedy" if big else False)
+    # one operand ("ii->i", "ij->ji") can give a writable view of it: copy, so that no
+    # in-place change of the result reaches the input behind the tape's back
+    return r.copy() if len(ops) == 1 and getattr(r, "base", None) is not None else r
 
 
 def _split(subscripts):
@@ -139,7 +142,7 @@ def _embed_diagonal(y, shape, offset=0, axis1=0, axis2=1):
 
 
 diagonal_p = Primitive(
-    "diagonal", _diagonal, keep=((0,),),
+    "diagonal", _diagonal, keep=((0,),), view=True,
     vjp=(lambda g, out, x, offset=0, axis1=0, axis2=1:
          embed_diagonal_p(g, shape=shape_of(x), offset=offset, axis1=axis1, axis2=axis2),),
     jvp=(lambda dx, out, x, offset=0, axis1=0, axis2=1:

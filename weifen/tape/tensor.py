@@ -536,7 +536,7 @@ def _record2(prim, a, b, ad, bd, an, bn, out) -> Tensor:
             k0 = k0 or 0 in kk
             k1 = k1 or 1 in kk
     vs = None
-    if k0:
+    if k0 and type(a) is Tensor:
         v = a._ver
         vs = 0 if v is None else v[0]
     if k1 and type(b) is Tensor:

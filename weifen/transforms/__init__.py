@@ -1,8 +1,8 @@
 """JAX-style function transforms; each is a small driver over one interpreter."""
-from weifen.transforms.custom import checkpoint, custom_vjp, stop_gradient
+from weifen.transforms.custom import checkpoint, custom_jvp, custom_vjp, stop_gradient
 from weifen.transforms.forward import hvp, jacfwd, jacobian, jvp, linearize
 from weifen.transforms.reverse import grad, hessian, jacrev, value_and_grad, vjp
 from weifen.transforms.vmap import vmap
 
-__all__ = ["checkpoint", "custom_vjp", "stop_gradient", "grad", "hessian", "jacrev",
+__all__ = ["checkpoint", "custom_jvp", "custom_vjp", "stop_gradient", "grad", "hessian", "jacrev",
            "value_and_grad", "vjp", "hvp", "jacfwd", "jacobian", "jvp", "linearize", "vmap"]
