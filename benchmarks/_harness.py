@@ -200,7 +200,7 @@ def profile(fn: Callable[[], object], seconds: float = 2.0, top: int = 18) -> No
     st.sort_stats("tottime")
     width = 0
     rows = []
-    for (path, line, func), (cc, nc, tt, ct, _) in st.stats.items():
+    for (path, line, func), (_cc, nc, tt, ct, _) in st.stats.items():
         where = f"{'/'.join(path.split('/')[-3:])}:{line}({func})"
         rows.append((tt, ct, nc, where))
         width = max(width, len(where))

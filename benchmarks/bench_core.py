@@ -273,7 +273,7 @@ LR = 0.01
 def _mlp_init() -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
     rng = np.random.default_rng(0)
     params = []
-    for fan_in, fan_out in zip(SIZES[:-1], SIZES[1:]):
+    for fan_in, fan_out in zip(SIZES[:-1], SIZES[1:], strict=True):
         params.append((rng.standard_normal((fan_in, fan_out)) * math.sqrt(2 / fan_in))
                       .astype(np.float32))
         params.append((rng.standard_normal(fan_out) * 0.01).astype(np.float32))
@@ -304,7 +304,7 @@ def numpy_sgd_step(P: list[np.ndarray], X: np.ndarray, y: np.ndarray) -> np.floa
     dz1 = da1 * (z1 > 0)
     grads = (X.T @ dz1, dz1.sum(axis=0), a1.T @ dz2, dz2.sum(axis=0),
              a2.T @ dz3, dz3.sum(axis=0))
-    for p, g in zip(P, grads):
+    for p, g in zip(P, grads, strict=True):
         p -= LR * g
     return loss
 
@@ -387,7 +387,7 @@ def case_c(opts: argparse.Namespace, L: Libs) -> list[Target]:
         """None when ``loss`` and ``P`` match the NumPy step to 1e-4, else what differs."""
         got = [np.asarray(_flat(loss))] + [_flat(p) for p in P]
         want = [np.asarray([ref_loss], dtype=np.float64)] + [_flat(p) for p in ref_P]
-        errs = [float(np.max(np.abs(a - b))) for a, b in zip(got, want)]
+        errs = [float(np.max(np.abs(a - b))) for a, b in zip(got, want, strict=True)]
         if max(errs) > 1e-4:
             return f"WRONG RESULT (max abs differences loss/params {['%.1e' % e for e in errs]})"
         return None

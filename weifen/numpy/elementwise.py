@@ -22,7 +22,7 @@ def _example(name: str, arg: str, value: str) -> str:
 
 def _unary(prim, name, example_in="wf.tensor([0.5])"):
     def fn(x):
-        if type(x) is Tensor and x._level == 0:  # the eager hot path
+        if type(x) is Tensor:  # the hot path
             return _unary0(prim, x)
         return _t(prim.bind(_raw(x)))
 

@@ -194,9 +194,10 @@ def _pow_dy(dy, o, x, y):
     return where_p(x == 0, 0.0, dy * o * log_p(safe))
 
 
-def _tie_mask(a, b, win):
-    # 1 where a wins, 1/2 on ties (the subgradient JAX and torch pick), 0 where a loses
-    return (win(a, b)) + 0.5 * (a == b)
+def _tie_share(g, a, b, win):
+    # all of g where a wins, half on ties (the subgradient JAX and torch pick), 0 where a
+    # loses; products with boolean masks keep g's dtype
+    return g * win(a, b) + (g * 0.5) * (a == b)
 
 
 add_p = Primitive("add", operator.add, broadcasts=True, keep=((), ()),
@@ -215,15 +216,15 @@ pow_p = Primitive("pow", _pow, broadcasts=True, save_out=True,
                   vjp=(lambda g, o, x, y: g * y * x ** (y - 1), _pow_gy),
                   jvp=(lambda dx, o, x, y: dx * y * x ** (y - 1), _pow_dy))
 maximum_p = Primitive("maximum", np.maximum, broadcasts=True,
-                      vjp=(lambda g, o, x, y: g * _tie_mask(x, y, operator.gt),
-                           lambda g, o, x, y: g * _tie_mask(y, x, operator.gt)),
-                      jvp=(lambda dx, o, x, y: dx * _tie_mask(x, y, operator.gt),
-                           lambda dy, o, x, y: dy * _tie_mask(y, x, operator.gt)))
+                      vjp=(lambda g, o, x, y: _tie_share(g, x, y, operator.gt),
+                           lambda g, o, x, y: _tie_share(g, y, x, operator.gt)),
+                      jvp=(lambda dx, o, x, y: _tie_share(dx, x, y, operator.gt),
+                           lambda dy, o, x, y: _tie_share(dy, y, x, operator.gt)))
 minimum_p = Primitive("minimum", np.minimum, broadcasts=True,
-                      vjp=(lambda g, o, x, y: g * _tie_mask(x, y, operator.lt),
-                           lambda g, o, x, y: g * _tie_mask(y, x, operator.lt)),
-                      jvp=(lambda dx, o, x, y: dx * _tie_mask(x, y, operator.lt),
-                           lambda dy, o, x, y: dy * _tie_mask(y, x, operator.lt)))
+                      vjp=(lambda g, o, x, y: _tie_share(g, x, y, operator.lt),
+                           lambda g, o, x, y: _tie_share(g, y, x, operator.lt)),
+                      jvp=(lambda dx, o, x, y: _tie_share(dx, x, y, operator.lt),
+                           lambda dy, o, x, y: _tie_share(dy, y, x, operator.lt)))
 arctan2_p = Primitive("arctan2", np.arctan2, broadcasts=True,
                       vjp=(lambda g, o, x, y: g * y / (x * x + y * y),
                            lambda g, o, x, y: -g * x / (x * x + y * y)),

@@ -13,6 +13,9 @@ from weifen.core.primitive import Box, Primitive
 
 def shape_of(x) -> tuple:
     """The shape of an array, a box or a Python number."""
+    t = type(x)
+    if t is float or t is int:
+        return ()
     s = getattr(x, "shape", None)
     return s if s is not None else np.shape(x)
 

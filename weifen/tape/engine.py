@@ -64,12 +64,15 @@ def run_backward(
     targets: Sequence[Tensor] | None = None,
     retain_graph: bool = False,
     create_graph: bool = False,
+    prune: bool = True,
 ) -> list | None:
     """Backpropagate ``grads`` from ``roots``.
 
     With ``targets=None`` gradients accumulate into the leaves' ``.grad`` (and retained
     non-leaves). Otherwise nothing is stored and the list of the targets' gradients is
-    returned (``None`` for a target the roots do not depend on).
+    returned (``None`` for a target the roots do not depend on). ``prune=False`` skips
+    marking the nodes that lead to the targets, for callers that know every path does
+    (a transform's level holds no leaves but its own).
     """
     starts = []
     for r, g in zip(roots, grads):
@@ -82,13 +85,13 @@ def run_backward(
     if create_graph:
         token = _STATE.set((_STATE.get()[0], -1))
     try:
-        return _run(starts, targets, retain_graph, create_graph, L)
+        return _run(starts, targets, retain_graph, create_graph, L, prune)
     finally:
         if create_graph:
             _STATE.reset(token)
 
 
-def _run(starts, targets, retain_graph, create_graph, L):
+def _run(starts, targets, retain_graph, create_graph, L, prune=True):
     # 1. dependency counts: how many recorded consumers each node has in this graph
     deps: dict = {}
     stack = []
@@ -113,7 +116,8 @@ def _run(starts, targets, retain_graph, create_graph, L):
     if targets is not None:
         tnodes = [t._node for t in targets]
         tset = set(tnodes)
-        want = _leading_to(deps, tset)
+        if prune:
+            want = _leading_to(deps, tset)
     results: dict = {}
     # 3. Kahn's algorithm, computing cotangents as nodes become ready. ``ready`` holds
     # (node, complete cotangent); ``buf`` accumulates for nodes with consumers still to run.

@@ -71,18 +71,23 @@ class Tensor(ArrayMethods, Box):
         vals = []
         parents = []
         need = False
+        boxed = False
         for a in args:
             if isinstance(a, Tensor) and a._level == L:
-                vals.append(a._data)
+                d = a._data
+                vals.append(d)
                 n = a._node
                 parents.append(n)
                 if n is not None:
                     need = True
             else:
+                d = a
                 vals.append(a)
                 parents.append(None)
-        out = (prim.impl(*vals, **params) if L == 0 or prim.impl_traceable
-               else prim.bind(*vals, **params))
+            if L and isinstance(d, Box):
+                boxed = True
+        out = (prim.bind(*vals, **params) if boxed and not prim.impl_traceable
+               else prim.impl(*vals, **params))
         if need and L > _STATE.get()[1] and not prim.nondiff:
             return _record(prim, tuple(args), tuple(vals), tuple(parents), params, out, L)
         t = _wrap(out, L)
@@ -337,31 +342,33 @@ def _fast_binary(prim, general, reflected=False):
     nondiff = prim.nondiff
 
     def op(self, o):
-        if self._level == 0:
-            to = type(o)
-            if to is float or to is int:
-                od = o
-                on = None
-            elif to is Tensor and o._level == 0 and not reflected:
-                od = o._data
-                on = o._node
-            else:
-                return general(self, o)
-            sd = self._data
+        L = self._level
+        to = type(o)
+        if to is float or to is int:
+            od = o
+            on = None
+        elif to is Tensor and o._level == L and not reflected:
+            od = o._data
+            on = o._node
+        else:
+            return general(self, o)
+        sd = self._data
+        if L and (isinstance(sd, Box) or isinstance(od, Box)):
+            out = prim.bind(od, sd) if reflected else prim.bind(sd, od)
+        else:
             out = impl(od, sd) if reflected else impl(sd, od)
-            sn = self._node
-            if (sn is None and on is None) or nondiff or _STATE.get()[1] >= 0:
-                t = _new(Tensor)
-                t._data = out
-                t._level = 0
-                t._node = None
-                t._ver = None
-                t._grad = None
-                return t
-            if reflected:
-                return _record2(prim, o, self, od, sd, on, sn, out)
-            return _record2(prim, self, o, sd, od, sn, on, out)
-        return general(self, o)
+        sn = self._node
+        if (sn is None and on is None) or nondiff or _STATE.get()[1] >= L:
+            t = _new(Tensor)
+            t._data = out
+            t._level = L
+            t._node = None
+            t._ver = None
+            t._grad = None
+            return t
+        if reflected:
+            return _record2(prim, o, self, od, sd, on, sn, out, L)
+        return _record2(prim, self, o, sd, od, sn, on, out, L)
 
     op.__name__ = general.__name__
     return op
@@ -460,15 +467,21 @@ def _record(prim, args, vals, parents, params, out, L):
 
 
 def _unary0(prim, a: Tensor) -> Tensor:
-    """The hot path: a one-input primitive on a level-0 Tensor."""
+    """The hot path: a one-input primitive on a Tensor (any level; level 0 is the common one)."""
     d = a._data
-    out = prim.impl(d) if type(d) is float else prim.impl_array(d)
+    L = a._level
+    if type(d) is float:
+        out = prim.impl(d)
+    elif L and isinstance(d, Box):
+        out = prim.bind(d)
+    else:
+        out = prim.impl_array(d)
     an = a._node
     t = _new(Tensor)
     t._data = out
-    t._level = 0
+    t._level = L
     t._grad = None
-    if an is None or prim.nondiff or _STATE.get()[1] >= 0:
+    if an is None or prim.nondiff or _STATE.get()[1] >= L:
         t._node = None
         t._ver = _share_ver(a) if prim.view else None
         return t
@@ -476,12 +489,12 @@ def _unary0(prim, a: Tensor) -> Tensor:
     n.prim = prim
     n.params = _EMPTY
     n.parents = (an,)
-    n.level = 0
+    n.level = L
     n.retain = None
     n.shapes = None
     keep = prim.keep
     if keep is None or keep[0]:
-        n.vals = (a._data,)
+        n.vals = (d,)
         n.args = (a,)
         v = a._ver
         n.vsnap = 0 if v is None else v[0]
@@ -511,16 +524,16 @@ def _binary0(prim, a: Tensor, b) -> Tensor:
     an = a._node
     if (an is None and bn is None) or prim.nondiff or _STATE.get()[1] >= 0:
         return _wrap(out)
-    return _record2(prim, a, b, ad, bd, an, bn, out)
+    return _record2(prim, a, b, ad, bd, an, bn, out, 0)
 
 
-def _record2(prim, a, b, ad, bd, an, bn, out) -> Tensor:
+def _record2(prim, a, b, ad, bd, an, bn, out, L) -> Tensor:
     """``_record`` specialised to two arguments (the hot path's binary operators)."""
     n = _new(Node)
     n.prim = prim
     n.params = _EMPTY
     n.parents = (an, bn)
-    n.level = 0
+    n.level = L
     n.retain = None
     keep = prim.keep
     if keep is None:
@@ -559,7 +572,7 @@ def _record2(prim, a, b, ad, bd, an, bn, out) -> Tensor:
                 n.shapes = (sa if an is not None else None, sb if bn is not None else None)
     t = _new(Tensor)
     t._data = out
-    t._level = 0
+    t._level = L
     t._node = n
     t._grad = None
     if prim.save_out:
@@ -578,7 +591,7 @@ def _rbinary0(prim, a: Tensor, b) -> Tensor:
     an = a._node
     if an is None or prim.nondiff or _STATE.get()[1] >= 0:
         return _wrap(out)
-    return _record2(prim, b, a, b, ad, None, an, out)
+    return _record2(prim, b, a, b, ad, None, an, out, 0)
 
 
 _install_fast_operators()

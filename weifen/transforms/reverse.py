@@ -65,7 +65,7 @@ def _backward_to(outs: list, cts: list, leaves: list, flat: list, L: int,
         d, ng = _STATE.get()
         token = _STATE.set((max(d, L), ng))
         try:
-            grads = run_backward(roots, seeds, targets=leaves, retain_graph=retain)
+            grads = run_backward(roots, seeds, targets=leaves, retain_graph=retain, prune=False)
         finally:
             _STATE.reset(token)
     else:
@@ -148,8 +148,10 @@ def value_and_grad(f: Callable, argnums: int | tuple = 0, has_aux: bool = False)
 
 def _one(res: Any) -> Any:
     d = res._data if isinstance(res, Tensor) else res
+    if type(d) is float:
+        return 1.0
     dt = getattr(d, "dtype", None)
-    return 1.0 if dt is None else np.ones((), dtype=dt)[()]
+    return 1.0 if dt is None else np.ones((), dtype=dt)
 
 
 def grad(f: Callable, argnums: int | tuple = 0, has_aux: bool = False) -> Callable:
