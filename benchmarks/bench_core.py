@@ -444,12 +444,14 @@ def _peak(fn: Callable[[], Any]) -> tuple[int, float, Any]:
     """Peak traced bytes allocated while ``fn`` runs (above what was live before), its time."""
     gc.collect()
     tracemalloc.start()
-    base = tracemalloc.get_traced_memory()[0]
-    t0 = perf()
-    out = fn()
-    dt = perf() - t0
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
+    try:
+        base = tracemalloc.get_traced_memory()[0]
+        t0 = perf()
+        out = fn()
+        dt = perf() - t0
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
     return peak - base, dt, out
 
 

@@ -37,6 +37,18 @@ def _np_erf(x):
     return erf(x)
 
 
+def _np_solve_triangular(a, b, lower=False):
+    from scipy.linalg import solve_triangular
+
+    return solve_triangular(a, b, lower=lower)
+
+
+def _np_index_update(x, index, v):
+    y = x.copy()
+    y[index] = v
+    return y
+
+
 def _np_logsumexp(x, axis=None, keepdims=False):
     m = np.max(x, axis=axis, keepdims=True)
     r = np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True)) + m
@@ -50,6 +62,8 @@ NP = _Namespace(
     sigmoid=lambda x: 1 / (1 + np.exp(-x)),
     softplus=lambda x: np.logaddexp(0, x),
     relu=lambda x: np.maximum(x, 0),
+    solve_triangular=_np_solve_triangular,
+    index_update=_np_index_update,
 )
 
 _JNP = None
@@ -65,7 +79,10 @@ def jnp_ns() -> _Namespace:
 
         _JNP = _Namespace(jnp, erf=jsp.erf, logsumexp=jsp.logsumexp, sigmoid=jax.nn.sigmoid,
                           softplus=lambda x: jnp.logaddexp(0.0, x),
-                          relu=lambda x: jnp.maximum(x, 0.0))
+                          relu=lambda x: jnp.maximum(x, 0.0),
+                          solve_triangular=lambda a, b, lower=False:
+                          jax.scipy.linalg.solve_triangular(a, b, lower=lower),
+                          index_update=lambda x, index, v: x.at[index].set(v))
     return _JNP
 
 
@@ -170,7 +187,30 @@ class _TorchNumPy:
     def _norm(self, x, ord=None, axis=None, keepdims=False):
         return self.torch.linalg.norm(x, ord=ord, dim=axis, keepdim=keepdims)
 
+    def cumsum(self, x, axis=None):
+        return x.reshape(-1).cumsum(0) if axis is None else x.cumsum(axis)
+
+    def cumprod(self, x, axis=None):
+        return x.reshape(-1).cumprod(0) if axis is None else x.cumprod(axis)
+
     # ---------------------------------------------------------------- shapes
+    def copy(self, x):
+        return x.clone()
+
+    def take(self, x, indices, axis=None):
+        idx = self.torch.as_tensor(np.asarray(indices))
+        if axis is None:
+            return x.reshape(-1)[idx]
+        return x[(slice(None),) * (axis % x.ndim) + (idx,)]
+
+    def index_update(self, x, index, v):
+        y = x.clone()
+        y[index] = v
+        return y
+
+    def array_split(self, x, ios, axis=0):
+        return self.split(x, ios, axis)
+
     def transpose(self, x, axes=None):
         return x.permute(tuple(reversed(range(x.ndim))) if axes is None else tuple(axes))
 
@@ -227,8 +267,19 @@ class _TorchNumPy:
     def outer(self, a, b):
         return self.torch.outer(a.reshape(-1), b.reshape(-1))
 
+    def tensordot(self, a, b, axes=2):
+        return self.torch.tensordot(a, b, dims=axes)
+
+    def solve_triangular(self, a, b, lower=False):
+        vec = b.ndim == 1
+        x = self.torch.linalg.solve_triangular(a, b[:, None] if vec else b, upper=not lower)
+        return x[:, 0] if vec else x
+
     def einsum(self, subscripts, *ops):
         return self.torch.einsum(subscripts, *ops)
+
+    def diagonal(self, x, offset=0, axis1=0, axis2=1):
+        return self.torch.diagonal(x, offset, axis1, axis2)
 
     def trace(self, x, offset=0, axis1=0, axis2=1):
         return self.torch.diagonal(x, offset, axis1, axis2).sum(-1)

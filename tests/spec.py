@@ -104,13 +104,23 @@ def wellcond(rng, n, batch=()):
 
 
 # ============================================================================ sample builders
-def unary(domain: Callable) -> Callable:
+def unary(domain: Callable, extra: Callable | None = None) -> Callable:
+    """0-d, 1-D, 2-D; a Python float and an integer array (values only: no float input)."""
+    ints = np.array([0]) if domain is UNIT else np.array([1, 2, 3])
+
     def gen(rng):
-        return [Sample("()", (domain(rng, ()),)),
-                Sample("(4,)", (domain(rng, (4,)),)),
-                Sample("(2,3)", (domain(rng, (2, 3)),)),
-                Sample("pyfloat", (float(domain(rng, ())),))]
+        out = [Sample("()", (domain(rng, ()),)),
+               Sample("(4,)", (domain(rng, (4,)),)),
+               Sample("(2,3)", (domain(rng, (2, 3)),)),
+               Sample("pyfloat", (float(domain(rng, ())),)),
+               Sample("int(3,)", (ints,))]
+        return out + (extra(rng) if extra else [])
     return gen
+
+
+def _extreme(rng):
+    # saturation: naive formulas overflow or lose everything here
+    return [Sample("extreme", (np.array([-800.0, -30.0, 30.0, 800.0]),))]
 
 
 BINARY_SHAPES = [((3,), (3,)), ((3, 1), (1, 4)), ((2, 3), (3,)), ((), (2, 3)),
@@ -153,7 +163,9 @@ def _tie(rng):
 
 def _pow_extra(rng):
     x = REAL(rng, (2, 3))
-    return [Sample("neg_base**2.0", (x, 2.0)), Sample("neg_base**3.0", (x, 3.0))]
+    z = np.array([0.0, 1.5, 0.0, -0.7])
+    return [Sample("neg_base**2.0", (x, 2.0)), Sample("neg_base**3.0", (x, 3.0)),
+            Sample("zero_base**3.0", (z, 3.0)), Sample("zero_base**2.0", (z, 2.0))]
 
 
 def _clip_x(rng, shape):
@@ -166,7 +178,10 @@ def _clip_x(rng, shape):
 def _clip_samples(rng):
     return [Sample("(2,3)[-0.5,0.5]", (_clip_x(rng, (2, 3)), -0.5, 0.5)),
             Sample("(4,)[None,0.5]", (_clip_x(rng, (4,)), None, 0.5)),
-            Sample("()[-0.5,None]", (_clip_x(rng, ()), -0.5, None))]
+            Sample("()[-0.5,None]", (_clip_x(rng, ()), -0.5, None)),
+            # array bounds, differentiable like torch.clamp's tensor bounds
+            Sample("(2,3)[lo(3,),hi()]", (_clip_x(rng, (2, 3)), np.array([-0.5, -2.5, 0.5]),
+                                          np.array(0.5)))]
 
 
 def _where_samples(rng):
@@ -176,10 +191,12 @@ def _where_samples(rng):
                                         REAL(rng, ()), REAL(rng, (2, 3))))]
 
 
-def reductions(domain: Callable, variants: tuple = (), extra: Callable | None = None) -> Callable:
+def reductions(domain: Callable, variants: tuple = (), extra: Callable | None = None,
+               scalar: bool = True) -> Callable:
     """Reductions over the usual axis/keepdims cases plus ``variants`` (extra kwargs)."""
     cases = [((4,), {}), ((3, 4), {"axis": 0}), ((3, 4), {"axis": -1, "keepdims": True}),
-             ((2, 3, 2), {"axis": (0, 2)}), ((2, 3, 2), {"keepdims": True}), ((), {})]
+             ((2, 3, 2), {"axis": (0, 2)}), ((2, 3, 2), {"keepdims": True})]
+    cases += [((), {})] if scalar else []
 
     def gen(rng):
         out = []
@@ -189,6 +206,17 @@ def reductions(domain: Callable, variants: tuple = (), extra: Callable | None = 
             out.append(Sample(f"{shape}{kw}", (domain(rng, shape),), dict(kw)))
         return out + (extra(rng) if extra else [])
     return gen
+
+
+def _sum_extra(rng):
+    return [Sample("(2,3)axis()", (REAL(rng, (2, 3)),), {"axis": ()}),
+            Sample("empty(0,3)axis0", (np.zeros((0, 3)),), {"axis": 0})]
+
+
+def _lse_extra(rng):
+    return [Sample("large", (np.array([1000.0, 1001.0, 999.5]),)),
+            Sample("with_-inf", (np.array([-np.inf, 0.5, -1.0]),), second_order=False,
+                   oracles=("torch",))]
 
 
 def _prod_zeros(rng):
@@ -221,12 +249,13 @@ def _norm_samples(rng):
 def _softmax_samples(rng):
     return [Sample("(4,)", (REAL(rng, (4,)),)), Sample("(2,3)", (REAL(rng, (2, 3)),)),
             Sample("(2,3)axis0", (REAL(rng, (2, 3)),), {"axis": 0}),
-            Sample("(2,3,2)axis1", (REAL(rng, (2, 3, 2)),), {"axis": 1})]
+            Sample("(2,3,2)axis1", (REAL(rng, (2, 3, 2)),), {"axis": 1}),
+            Sample("large", (np.array([1000.0, 1001.0, 999.5]),))]
 
 
-def _ew(name: str, domain: Callable, dname: str, **kw) -> OpSpec:
+def _ew(name: str, domain: Callable, dname: str, extra=None, **kw) -> OpSpec:
     return OpSpec(name, lambda *a, _n=name: getattr(wf, _n)(*a),
-                  lambda xp, *a, _n=name: getattr(xp, _n)(*a), unary(domain), dname, **kw)
+                  lambda xp, *a, _n=name: getattr(xp, _n)(*a), unary(domain, extra), dname, **kw)
 
 
 def _bin(name: str, dx: Callable, dy: Callable, dname: str, extra=None, **kw) -> OpSpec:
@@ -234,10 +263,11 @@ def _bin(name: str, dx: Callable, dy: Callable, dname: str, extra=None, **kw) ->
                   lambda xp, *a, _n=name: getattr(xp, _n)(*a), binary(dx, dy, extra), dname, **kw)
 
 
-def _red(name: str, domain: Callable, dname: str, variants=(), extra=None, **kw) -> OpSpec:
+def _red(name: str, domain: Callable, dname: str, variants=(), extra=None, scalar=True,
+         **kw) -> OpSpec:
     return OpSpec(name, lambda x, _n=name, **k: getattr(wf, _n)(x, **k),
                   lambda xp, x, _n=name, **k: getattr(xp, _n)(x, **k),
-                  reductions(domain, variants, extra), dname, **kw)
+                  reductions(domain, variants, extra, scalar), dname, **kw)
 
 
 def _nondiff(name: str, domain: Callable, arity: int = 1, **kw) -> OpSpec:
@@ -279,13 +309,13 @@ ELEMENTWISE = [
     _ew("arctan", REAL, "real"),
     _ew("sinh", REAL, "real"),
     _ew("cosh", REAL, "real"),
-    _ew("tanh", REAL, "real"),
+    _ew("tanh", REAL, "real", extra=_extreme),
     _ew("arcsinh", REAL, "real"),
     _ew("arccosh", GT1, "x > 1"),
     _ew("arctanh", UNIT, "|x| < 0.8"),
-    _ew("sigmoid", REAL, "real"),
+    _ew("sigmoid", REAL, "real", extra=_extreme),
     _ew("relu", NONZERO, "away from the kink at 0"),
-    _ew("softplus", REAL, "real"),
+    _ew("softplus", REAL, "real", extra=_extreme),
     _ew("erf", REAL, "real"),
     OpSpec("clip", lambda x, lo, hi: wf.clip(x, lo, hi), lambda xp, x, lo, hi: xp.clip(x, lo, hi),
            _clip_samples, "away from the bounds"),
@@ -311,15 +341,16 @@ ELEMENTWISE = [
 
 # ============================================================================ reductions
 REDUCTIONS = [
-    _red("sum", REAL, "real"),
+    _red("sum", REAL, "real", extra=_sum_extra),
     _red("mean", REAL, "real"),
     _red("prod", MODERATE, "0.5 <= |x| <= 1.5; exact zeros in two samples", extra=_prod_zeros),
     _red("max", distinct, "distinct values (no ties)"),
     _red("min", distinct, "distinct values (no ties)"),
     _red("var", REAL, "real", variants=(((3, 4), {"axis": 1, "ddof": 1}), ((5,), {"ddof": 2}))),
-    _red("std", REAL, "real (nonzero spread)",
+    # std of one element is sqrt(0): not differentiable, so no 0-d sample
+    _red("std", REAL, "real (nonzero spread)", scalar=False,
          variants=(((3, 4), {"axis": 1, "ddof": 1}), ((5,), {"ddof": 2}))),
-    _red("logsumexp", REAL, "real"),
+    _red("logsumexp", REAL, "real (one sample near 1000, one with -inf)", extra=_lse_extra),
     OpSpec("norm", lambda x, **k: wf.norm(x, **k), lambda xp, x, **k: xp.linalg.norm(x, **k),
            _norm_samples, "nonzero entries, no ties in |x| for inf-norms", grad_rtol=1e-4,
            f32_rtol=1e-3),
@@ -424,7 +455,9 @@ def _index_samples(rng):
         Sample("basic_int", (x45,), {"index": 1}),
         Sample("basic_neg_int", (x5,), {"index": -2}),
         Sample("basic_slices", (x45,), {"index": (slice(None), slice(1, 4))}),
-        Sample("basic_step", (x45,), {"index": (slice(None, None, -1), slice(0, 5, 2))}),
+        # torch has no negative slice steps
+        Sample("basic_step", (x45,), {"index": (slice(None, None, -1), slice(0, 5, 2))},
+               oracles=("jax",)),
         Sample("basic_none_ellipsis", (x234,), {"index": (None, 1, Ellipsis, slice(None, None, 2))}),
         Sample("basic_scalar_entry", (x23,), {"index": (1, 2)}),
         Sample("adv_repeated", (x5,), {"index": ix([0, 2, 0, 0, 4])}),
@@ -432,6 +465,10 @@ def _index_samples(rng):
         Sample("adv_pairs_repeated", (x45,), {"index": (ix([0, 1, 0]), ix([2, 0, 2]))}),
         Sample("adv_slice_then_array", (x45,), {"index": (slice(None), ix([0, 0, 3]))}),
         Sample("adv_negative", (x5,), {"index": ix([-1, -1, 1])}),
+        # NumPy puts the broadcast advanced axes first when a slice separates them
+        Sample("adv_separated", (x234,), {"index": (ix([0, 1, 1]), slice(None), ix([3, 0, 3]))}),
+        # a Python list is an advanced index too (jax refuses lists)
+        Sample("adv_list", (x5,), {"index": [0, 2, 0]}, oracles=("torch",)),
         Sample("bool_mask_full", (x23,), {"index": ix([[True, False, True], [False, True, True]])}),
         Sample("bool_mask_rows", (x45,), {"index": ix([True, False, False, True])}),
         Sample("bool_mask_none", (x5,), {"index": np.zeros(5, bool)}),
@@ -554,12 +591,171 @@ def _log_softmax_ref(xp, x, axis):
     return z - xp.log(xp.sum(xp.exp(z), axis=axis, keepdims=True))
 
 
-SPECS: list[OpSpec] = ELEMENTWISE + REDUCTIONS + SHAPE + INDEXING + LINALG + NN
+# ============================================================================ more public ops
+# Not in API.md's list but public (and each reaches a primitive of its own).
+def _scan_samples(domain, extra=None):
+    def gen(rng):
+        out = [Sample("(4,)", (domain(rng, (4,)),)), Sample("(2,3)flat", (domain(rng, (2, 3)),)),
+               Sample("(2,3)axis1", (domain(rng, (2, 3)),), {"axis": 1}),
+               Sample("(2,3,2)axis0", (domain(rng, (2, 3, 2)),), {"axis": 0})]
+        return out + (extra(rng) if extra else [])
+    return gen
+
+
+def _cumprod_zeros(rng):
+    x = MODERATE(rng, (2, 4))
+    x[0, 1] = x[1, 3] = 0.0
+    return [Sample("zeros(2,4)axis1", (x,), {"axis": 1})]
+
+
+def _tri_samples(rng):
+    return [Sample("(3,3)", (REAL(rng, (3, 3)),)), Sample("(3,4)k1", (REAL(rng, (3, 4)),), {"k": 1}),
+            Sample("(3,4)k-1", (REAL(rng, (3, 4)),), {"k": -1}),
+            Sample("(2,3,3)", (REAL(rng, (2, 3, 3)),))]
+
+
+def _take_samples(rng):
+    ix = np.array
+    return [Sample("(5,)flat_repeated", (REAL(rng, (5,)), ix([0, 2, 0, 4]))),
+            Sample("(3,4)flat_2d", (REAL(rng, (3, 4)), ix([[0, 11], [5, 5]]))),
+            Sample("(3,4)axis1", (REAL(rng, (3, 4)), ix([3, 0, 3])), {"axis": 1}),
+            Sample("(3,4)axis0_int", (REAL(rng, (3, 4)), 2), {"axis": 0})]
+
+
+def _update_samples(rng):
+    ix = np.array
+    return [Sample("(5,)[0,3]=(2,)", (REAL(rng, (5,)), REAL(rng, (2,))), {"index": ix([0, 3])}),
+            Sample("(3,4)[1]=(4,)", (REAL(rng, (3, 4)), REAL(rng, (4,))), {"index": 1}),
+            Sample("(3,4)[:,2]=()", (REAL(rng, (3, 4)), REAL(rng, ())),
+                   {"index": (slice(None), 2)}),
+            Sample("(2,3)[mask]=(3,)", (REAL(rng, (2, 3)), REAL(rng, (3,))),
+                   {"index": ix([True, False])})]
+
+
+def _nd_reductions(domain):
+    def gen(rng):
+        return [Sample("(4,)", (domain(rng, (4,)),)),
+                Sample("(3,4)axis0", (domain(rng, (3, 4)),), {"axis": 0}),
+                Sample("(3,4)axis-1keep", (domain(rng, (3, 4)),), {"axis": -1, "keepdims": True}),
+                Sample("(2,3,2)", (domain(rng, (2, 3, 2)),))]
+    return gen
+
+
+def _some_zeros(rng, shape):
+    return np.asarray(rng.choice([0.0, 1.0, -2.0], shape), np.float64)
+
+
+def _tensordot_samples(rng):
+    cases = [((2, 3, 4), (3, 4, 2), 2), ((2, 3), (3, 4), 1), ((2, 3), (2, 3), ([0, 1], [0, 1])),
+             ((3, 2), (2, 3), ([1], [0])), ((2,), (3,), 0)]
+    return [Sample(f"{a}.{b}axes{ax}", (REAL(rng, a), REAL(rng, b)), {"axes": ax})
+            for a, b, ax in cases]
+
+
+def _tri_solve(xp, a, b, lower):
+    return xp.solve_triangular(xp.tril(a) if lower else xp.triu(a), b, lower=lower)
+
+
+def _tri_solve_samples(rng):
+    return [Sample("lower(3,3)(3,)", (wellcond(rng, 3), REAL(rng, (3,))), {"lower": True}),
+            Sample("upper(3,3)(3,2)", (wellcond(rng, 3), REAL(rng, (3, 2))), {"lower": False}),
+            Sample("lower(3,3)(3,2)", (wellcond(rng, 3), REAL(rng, (3, 2))), {"lower": True})]
+
+
+def _sym_samples(rng):
+    return [Sample("spd(3,3)", (spd(rng, 3),)), Sample("sym(3,3)", (REAL(rng, (3, 3)),)),
+            Sample("spd(2,3,3)", (spd(rng, 3, (2,)),))]
+
+
+MORE = [
+    OpSpec("cumsum", lambda x, **k: wf.cumsum(x, **k), lambda xp, x, **k: xp.cumsum(x, **k),
+           _scan_samples(REAL), "real"),
+    OpSpec("cumprod", lambda x, **k: wf.cumprod(x, **k), lambda xp, x, **k: xp.cumprod(x, **k),
+           _scan_samples(MODERATE, _cumprod_zeros), "0.5 <= |x| <= 1.5; one sample with zeros"),
+    *[OpSpec(n, lambda x, _n=n, **k: getattr(wf, _n)(x, **k),
+             lambda xp, x, _n=n, **k: getattr(xp, _n)(x, **k), _nd_reductions(d), "",
+             differentiable=False, smooth2=False)
+      for n, d in (("argmax", distinct), ("argmin", distinct), ("all", _some_zeros),
+                   ("any", _some_zeros), ("count_nonzero", _some_zeros))],
+    OpSpec("copy", lambda x: wf.copy(x), lambda xp, x: xp.copy(x), unary(REAL), "real"),
+    OpSpec("stop_gradient", lambda x: wf.stop_gradient(x), lambda xp, x: x, unary(REAL), "real",
+           differentiable=False, smooth2=False),
+    OpSpec("ravel", lambda x: wf.ravel(x), lambda xp, x: xp.ravel(x), unary(REAL), "real"),
+    OpSpec("tril", lambda x, k=0: wf.tril(x, k), lambda xp, x, k=0: xp.tril(x, k), _tri_samples,
+           "real"),
+    OpSpec("triu", lambda x, k=0: wf.triu(x, k), lambda xp, x, k=0: xp.triu(x, k), _tri_samples,
+           "real"),
+    OpSpec("diagonal", lambda x, **k: wf.diagonal(x, **k), lambda xp, x, **k: xp.diagonal(x, **k),
+           _trace_samples, "real"),
+    OpSpec("take", lambda x, i, **k: wf.take(x, i, **k), lambda xp, x, i, **k: xp.take(x, i, **k),
+           _take_samples, "real; constant indices"),
+    OpSpec("index_update", lambda x, v, index: wf.index_update(x, index, v),
+           lambda xp, x, v, index: xp.index_update(x, index, v), _update_samples,
+           "real; indices without repeats (NumPy keeps an unspecified copy)"),
+    OpSpec("vstack", lambda *xs: wf.vstack(list(xs)), lambda xp, *xs: xp.vstack(list(xs)),
+           fixed(lambda r: Sample("(3,)(3,)", (REAL(r, (3,)), REAL(r, (3,)))),
+                 lambda r: Sample("(2,3)(1,3)", (REAL(r, (2, 3)), REAL(r, (1, 3))))), "real"),
+    OpSpec("hstack", lambda *xs: wf.hstack(list(xs)), lambda xp, *xs: xp.hstack(list(xs)),
+           fixed(lambda r: Sample("(3,)(2,)", (REAL(r, (3,)), REAL(r, (2,)))),
+                 lambda r: Sample("(2,3)(2,1)", (REAL(r, (2, 3)), REAL(r, (2, 1))))), "real"),
+    OpSpec("array_split", lambda x, ios, axis=0: wf.array_split(x, ios, axis=axis),
+           lambda xp, x, ios, axis=0: xp.array_split(x, ios, axis=axis),
+           fixed(lambda r: Sample("(5,)3", (REAL(r, (5,)),), {"ios": 3}),
+                 lambda r: Sample("(2,5)[1,3]axis1", (REAL(r, (2, 5)),), {"ios": [1, 3], "axis": 1})),
+           "real"),
+    OpSpec("tensordot", lambda a, b, axes=2: wf.tensordot(a, b, axes),
+           lambda xp, a, b, axes=2: xp.tensordot(a, b, axes), _tensordot_samples, "real"),
+    OpSpec("inner", lambda a, b: wf.inner(a, b), lambda xp, a, b: xp.inner(a, b),
+           _pairs([((3,), (3,)), ((2, 3), (4, 3)), ((), (2,))]), "real"),
+    OpSpec("linalg.solve_triangular",
+           lambda a, b, lower: _tri_solve(_WF_TRI, a, b, lower), _tri_solve, _tri_solve_samples,
+           "well-conditioned triangular matrices", grad_rtol=1e-4, f32_rtol=1e-3, f32_atol=1e-4),
+    OpSpec("linalg.solve_triangular[full_a]",
+           lambda a, b, lower: wf.linalg.solve_triangular(a, b, lower=lower),
+           lambda xp, a, b, lower: xp.solve_triangular(a, b, lower=lower), _tri_solve_samples,
+           "well-conditioned; the other triangle must be ignored (zero gradient there)",
+           grad_rtol=1e-4, f32_rtol=1e-3, f32_atol=1e-4),
+    OpSpec("linalg.eigh[values]", lambda a: wf.linalg.eigh(_sym(wf, a))[0],
+           lambda xp, a: xp.linalg.eigh(_sym(xp, a))[0], _sym_samples,
+           "symmetric (symmetrised first), distinct eigenvalues", grad_rtol=1e-4,
+           f32_rtol=1e-3, f32_atol=1e-4),
+    # eigenvectors are defined up to sign: their squares are not
+    OpSpec("linalg.eigh[vectors**2]", lambda a: wf.linalg.eigh(_sym(wf, a))[1] ** 2,
+           lambda xp, a: xp.linalg.eigh(_sym(xp, a))[1] ** 2, _sym_samples,
+           "symmetric (symmetrised first), distinct eigenvalues", grad_rtol=1e-4,
+           f32_rtol=1e-3, f32_atol=1e-3),
+    OpSpec("linalg.eigvalsh", lambda a: wf.linalg.eigvalsh(_sym(wf, a)),
+           lambda xp, a: xp.linalg.eigvalsh(_sym(xp, a)), _sym_samples,
+           "symmetric (symmetrised first), distinct eigenvalues", grad_rtol=1e-4,
+           f32_rtol=1e-3, f32_atol=1e-4),
+]
+
+
+class _WFTri:
+    """weifen's names for ``_tri_solve``."""
+
+    def tril(self, a):
+        return wf.tril(a)
+
+    def triu(self, a):
+        return wf.triu(a)
+
+    def solve_triangular(self, a, b, lower=False):
+        return wf.linalg.solve_triangular(a, b, lower=lower)
+
+
+_WF_TRI = _WFTri()
+
+SPECS: list[OpSpec] = ELEMENTWISE + REDUCTIONS + SHAPE + INDEXING + LINALG + NN + MORE
 
 # Primitives no row calls directly, each with the reason. Everything else in
 # weifen.prims.REGISTRY must be reached by some row's forward evaluation (a test checks it),
 # so a new primitive cannot land untested.
 EXCLUDED_PRIMS: dict[str, str] = {
+    "index_add": "the adjoint (scatter-add) of getitem/index/take: run by their vjp and, "
+                 "with its own rules, by their second-order checks",
+    "embed_diagonal": "the adjoint of diagonal: run by the vjp and second-order checks of "
+                      "diagonal and trace",
 }
 
 _names = [s.name for s in SPECS]

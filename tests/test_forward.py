@@ -86,13 +86,13 @@ def test_side_by_side_duals_share_one_perturbation():
     e = a * b       # one ε: tangent = b + a
     assert float(e.tangent) == 5.0
     assert not isinstance(e.primal, wf.Dual)
-    f = lambda x1, x2: wf.log(x1) + x1 * x2 - wf.sin(x2)  # noqa: E731
+    f = lambda x1, x2: wf.log(x1) + x1 * x2 - wf.sin(x2)
     d = f(wf.Dual(2.0, 1.0), wf.Dual(5.0, 0.0))
     assert float(d.tangent) == 5.5
 
 
 def test_hyper_dual_second_derivatives():
-    f = lambda x: wf.sin(x) * x ** 2  # noqa: E731
+    f = lambda x: wf.sin(x) * x ** 2
     x = 0.8
     d1 = math.cos(x) * x ** 2 + 2 * x * math.sin(x)
     d2 = -math.sin(x) * x ** 2 + 4 * x * math.cos(x) + 2 * math.sin(x)
@@ -182,7 +182,7 @@ def test_jvp_float32():
 def test_jacfwd_matches_jacrev_random():
     rng = np.random.default_rng(5)
     W = rng.standard_normal((3, 4))
-    f = lambda x: wf.softmax(W @ wf.tanh(x)) * x.sum()  # noqa: E731
+    f = lambda x: wf.softmax(W @ wf.tanh(x)) * x.sum()
     x = rng.standard_normal(4)
     close(wf.jacfwd(f)(x), wf.jacrev(f)(x), rtol=1e-12)
 
@@ -193,10 +193,10 @@ def test_jvp_agrees_with_jax():
     x = np.array([0.3, -0.4, 1.1])
     v = np.array([1.0, 2.0, -0.5])
     with jax.enable_x64(True):
-        fj = lambda z: jnp.exp(jnp.sin(z) * z[::-1]) / (1 + z ** 2)  # noqa: E731
+        fj = lambda z: jnp.exp(jnp.sin(z) * z[::-1]) / (1 + z ** 2)
         _, tj = jax.jvp(fj, (jnp.asarray(x),), (jnp.asarray(v),))
         tj = np.asarray(tj)
-    fw = lambda z: wf.exp(wf.sin(z) * z[::-1]) / (1 + z ** 2)  # noqa: E731
+    fw = lambda z: wf.exp(wf.sin(z) * z[::-1]) / (1 + z ** 2)
     close(wf.jvp(fw, (x,), (v,))[1], tj, rtol=1e-13)
     d = fw(wf.Dual(x, v))
     close(d.tangent, tj, rtol=1e-13)

@@ -29,7 +29,21 @@ from _oracles import NP, central_dir, central_grad, jnp_ns, tnp_ns
 from spec import EXCLUDED_PRIMS, SPECS, OpSpec, Sample, rng_for
 
 # (check, row name, sample desc or "*") -> the weifen bug it hits
+_PROD0 = ("weifen: second derivatives of prod are nan where x has zeros (cumprod_p's vjp/jvp "
+          "rules divide by x; prod's first-order rule is exact, its derivative is not)")
+_CUMPROD0 = ("weifen: cumprod gradients/tangents are nan where x has zeros (cumprod_p's "
+             "vjp/jvp rules divide by x); torch and jax give finite values")
+_POW_F32 = ("weifen: power(Python float, float32 y): the derivative w.r.t. y is float64 in "
+            "wf.vjp/wf.grad/wf.jvp (_pow_gy/_pow_dy build where_p(x == 0, 1.0, x) from a "
+            "Python x, a float64 0-d array that upcasts)")
 KNOWN_BUGS: dict[tuple[str, str, str], str] = {
+    **{(c, "prod", d): _PROD0
+       for c in ("second_rev", "second_fwd", "hvp", "second_torch")
+       for d in ("one_zero(3,4)axis1", "two_zeros(2,3)")},
+    **{(c, "cumprod", "zeros(2,4)axis1"): _CUMPROD0
+       for c in ("vjp", "torch", "jvp", "consistency", "second_rev", "second_fwd", "hvp",
+                 "second_torch", "jax", "shapes")},
+    ("grad_f32", "power", "fx(2, 3)"): _POW_F32,
 }
 
 EXACT = dict(rtol=1e-8, atol=1e-10)  # derivative against derivative (weifen, torch, jax)
@@ -256,7 +270,21 @@ def _torch_grads(row: OpSpec, s: Sample, dargs, us, create_graph=False):
     return xs, [torch.zeros_like(x) if g is None else g for g, x in zip(gs, xs)]
 
 
+def _tnumpy(t) -> np.ndarray:
+    return t.detach().numpy(force=True)  # force: torch may hand back a lazy ZeroTensor
+
+
+# jax compiles every new op and shape on first use (about 50 ms each): it checks the first
+# JAX_SAMPLES samples of each row, which include the broadcasting pairs
+JAX_SAMPLES = 2
+_FIRST = {}
+for _row, _s in CASES:
+    _FIRST.setdefault(_row.name, []).append(_s.desc)
+
+
 def _has(row, s, oracle):
+    if oracle == "jax" and s.desc not in _FIRST[row.name][:JAX_SAMPLES]:
+        return False
     return _diffable(row, s) and getattr(row, f"{oracle}_ref") is not None and oracle in s.oracles
 
 
@@ -266,7 +294,7 @@ def test_vjp_torch(row: OpSpec, s: Sample) -> None:
     _, tg = _torch_grads(row, s, dargs, us)
     out, f = wf.vjp(f_wf(row, s), *dargs)
     for c, t in zip(f(pack(out, us)), tg):
-        close(c, t.detach().numpy(), what="wf.vjp vs torch", **EXACT)
+        close(c, _tnumpy(t), what="wf.vjp vs torch", **EXACT)
 
 
 # ============================================================================ 4, 5: JVP
@@ -308,7 +336,9 @@ def test_jvp_vjp_consistency(row: OpSpec, s: Sample) -> None:
     _, t = wf.jvp(f_wf(row, s), tuple(dargs), tuple(vs))
     out, f = wf.vjp(f_wf(row, s), *dargs)
     lhs, rhs = vdot_all(us, outs(t)), vdot_all(f(pack(out, us)), vs)
-    assert abs(lhs - rhs) <= 1e-9 * (1 + abs(lhs) + abs(rhs)), (lhs, rhs)
+    single = any(np.asarray(o).dtype == np.float32 for o in outs(out))  # astype to float32
+    tol = 1e-5 if single else 1e-9
+    assert abs(lhs - rhs) <= tol * (1 + abs(lhs) + abs(rhs)), (lhs, rhs)
 
 
 # ============================================================================ 6: second order
@@ -386,7 +416,7 @@ def test_second_order_torch(row: OpSpec, s: Sample) -> None:
           else [None] * len(xs))
     for g, t, x in zip(_grad_of_vjp(row, s, us, ws), t2, xs):
         want = torch.zeros_like(x) if t is None else t
-        close(g, want.detach().numpy(), what="grad of vjp vs torch", **EXACT)
+        close(g, _tnumpy(want), what="grad of vjp vs torch", **EXACT)
 
 
 # ============================================================================ 7: float32
@@ -400,6 +430,10 @@ def test_grad_float32(row: OpSpec, s: Sample) -> None:
             continue
         assert np.asarray(a).dtype == np.float32, f"gradient dtype {np.asarray(a).dtype}"
         close(a, zeros_if_none(b, x), 10 * row.f32_rtol, 10 * row.f32_atol, "float32 gradient")
+    us32 = [u.astype(np.float32) for u in us]
+    out, f = wf.vjp(f_wf(row, s32), *_dargs(s32))
+    for c in f(pack(out, us32)):
+        assert np.asarray(c).dtype == np.float32, f"wf.vjp cotangent dtype {np.asarray(c).dtype}"
     vs = [v.astype(np.float32) for v in tangents(row, s)]
     _, t = wf.jvp(f_wf(row, s32), tuple(_dargs(s32)), tuple(vs))
     for tk in outs(t):

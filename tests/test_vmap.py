@@ -1,15 +1,11 @@
 """``wf.vmap`` (API.md section 2, issue 3 item 3): batching, in_axes/out_axes, nesting,
 per-example gradients and batched Jacobians. Expected values come from loops over the batch.
 
-vmap is not written yet: every test is xfail(strict=False) until it lands; then drop the mark.
 """
 import numpy as np
 import pytest
 
 import weifen as wf
-
-pytestmark = pytest.mark.xfail(not hasattr(wf, "vmap"), reason="wf.vmap is not there yet",
-                               strict=False)
 
 RNG = np.random.default_rng(7)
 
@@ -100,7 +96,7 @@ def test_nested_vmap():
 
 def test_vmap_of_jacrev_and_jacfwd():
     W = RNG.standard_normal((2, 3))
-    f = lambda x: wf.tanh(W @ x)  # noqa: E731
+    f = lambda x: wf.tanh(W @ x)
     X = RNG.standard_normal((6, 3))
     for jac in (wf.jacrev, wf.jacfwd):
         J = wf.vmap(jac(f))(X)
@@ -130,6 +126,48 @@ def test_vmap_agrees_with_jax_per_example_grads():
     X = RNG.standard_normal((8, 3))
     Y = RNG.standard_normal(8)
     with jax.enable_x64(True):
-        lj = lambda w_, x, y: (jnp.dot(w_, x) - y) ** 2  # noqa: E731
+        lj = lambda w_, x, y: (jnp.dot(w_, x) - y) ** 2
         ref = np.asarray(jax.vmap(jax.grad(lj), in_axes=(None, 0, 0))(w, X, Y))
     close(wf.vmap(wf.grad(loss), in_axes=(None, 0, 0))(w, X, Y), ref)
+
+
+def test_in_axes_pytree_and_out_axes_none():
+    X = np.arange(6.0).reshape(2, 3)
+    r = wf.vmap(lambda p: p["a"] * p["b"], in_axes=({"a": 0, "b": None},))(
+        {"a": X, "b": np.array([1.0, 2.0, 3.0])})
+    close(r, X * [1.0, 2.0, 3.0])
+    close(wf.vmap(lambda x: wf.ones(2), out_axes=None)(X), [1.0, 1.0])
+    close(wf.vmap(lambda x: wf.ones(2))(X), np.ones((2, 2)))
+    close(wf.vmap(lambda x, c: x * c, in_axes=(0, None))(X, 2.0), 2 * X)
+
+
+def test_vmap_with_jvp_hessian_and_jacrev_outside():
+    x = np.array([0.0, 1.0, 2.0])
+    close(wf.vmap(lambda z: wf.jvp(wf.sin, (z,), (1.0,))[1])(x), np.cos(x))
+    close(wf.jacrev(lambda z: wf.vmap(wf.sin)(z))(x), np.diag(np.cos(x)))
+    X = RNG.standard_normal((2, 3))
+    H = wf.vmap(wf.hessian(lambda z: (z ** 3).sum()))(X)
+    assert H.shape == (2, 3, 3)
+    for i in range(2):
+        close(H[i], np.diag(6 * X[i]))
+
+
+def test_vmap_indexing_and_where():
+    X = np.arange(6.0).reshape(2, 3)
+    close(wf.vmap(lambda x: x[1])(X), X[:, 1])
+    close(wf.vmap(lambda x: x[[0, 0, 2]])(X), X[:, [0, 0, 2]])
+    close(wf.vmap(lambda x: wf.where(x > 1, x, 0.0))(X[0]), [0.0, 0.0, 2.0])
+    close(wf.vmap(wf.softmax)(X), A(wf.softmax(X, axis=-1)))
+
+
+def test_vmap_python_control_flow_on_batched_value_raises_type_error():
+    with pytest.raises(TypeError):
+        wf.vmap(lambda x: x if x > 1 else -x)(np.arange(3.0))
+    close(wf.vmap(wf.sin)(np.arange(3.0)), np.sin(np.arange(3.0)))
+
+
+def test_vmap_on_eager_tensor_records_for_backward():
+    a = RNG.standard_normal((2, 3))
+    x = wf.tensor(a, requires_grad=True)
+    wf.vmap(lambda r: (wf.sin(r) * r).sum())(x).sum().backward()
+    close(x.grad, np.sin(a) + a * np.cos(a))

@@ -102,7 +102,10 @@ class Primitive:
             if isinstance(a, Box) and (top is None or a._level > top._level):
                 top = a
         if top is None:
-            return self.impl(*args, **params)
+            try:
+                return self.impl(*args, **params)
+            except (ValueError, TypeError) as e:
+                raise impl_error(self, args, e) from None
         return top._process(self, args, params)
 
     __call__ = bind
@@ -114,3 +117,23 @@ class Primitive:
 def bind_list(prim: Primitive, xs: list | tuple, **params: Any) -> Any:
     """Bind a variadic primitive whose arguments are the items of ``xs``."""
     return prim.bind(*xs, **params)
+
+
+def _describe(a: Any) -> str:
+    s = getattr(a, "shape", None)
+    if s is not None:
+        return f"{tuple(s)} {getattr(a, 'dtype', '')}".strip()
+    return type(a).__name__
+
+
+def impl_error(prim: Primitive, args: tuple, e: Exception) -> Exception:
+    """A weifen error naming the op and its inputs, for an error NumPy raised in ``impl``."""
+    from weifen.errors import ShapeError, WeifenError, WeifenTypeError
+
+    if isinstance(e, WeifenError):
+        return e
+    ins = ", ".join(_describe(a) for a in args)
+    if isinstance(e, ValueError):
+        return ShapeError(f"{prim.name}: {e} (inputs: {ins}); shapes must broadcast as in "
+                          "NumPy (check the shapes, or reshape / add an axis with [:, None])")
+    return WeifenTypeError(f"{prim.name}: {e} (inputs: {ins})")

@@ -167,10 +167,8 @@ def cumsum(x: Any, axis: Any = None, dtype: Any = None, out: Any = None) -> Any:
 
 
 def cumprod(x: Any, axis: Any = None, dtype: Any = None, out: Any = None) -> Any:
-    """Cumulative product along ``axis``, as ``np.cumprod``.
-
-    The gradient divides by ``x``: it is exact where ``x`` has no zeros (use :func:`prod`
-    for a product that is differentiable at zeros).
+    """Cumulative product along ``axis`` (of the flattened array by default), as
+    ``np.cumprod``; derivatives of every order are exact also where ``x`` has zeros.
 
     >>> import weifen as wf
     >>> wf.cumprod(wf.tensor([1.0, 2.0, 3.0]))

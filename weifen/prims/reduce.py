@@ -1,9 +1,10 @@
 """Reductions and scans, and ``sum_to_shape`` (the engine's unbroadcast).
 
 ``prod``'s cotangent is ``g`` times the product of the *other* elements, computed with
-exclusive cumulative products from both ends (no division, so zeros are exact). ``max``
-and ``min`` split ``g`` evenly among ties, as JAX does. ``cumsum``/``cumprod`` take
-``exclusive``/``reverse`` flags so that each one's vjp is the other direction of itself.
+exclusive cumulative products from both ends. No rule divides by ``x``: ``cumprod``'s rules
+solve their recurrences with doubling scans of products and sums, so derivatives of every
+order are exact where ``x`` has zeros. ``max`` and ``min`` split ``g`` evenly among ties,
+as JAX does. ``cumsum`` takes ``exclusive``/``reverse`` flags so its vjp is itself reversed.
 """
 from __future__ import annotations
 
@@ -99,15 +100,57 @@ cumsum_p = Primitive(
     jvp=(lambda dx, out, x, axis=0, exclusive=False, reverse=False:
          cumsum_p(dx, axis=axis, exclusive=exclusive, reverse=reverse),))
 
-# out_i = prod of x_j over j <= i (j < i if exclusive; j >= i / j > i if reverse). The rules
-# divide by x: exact wherever x has no zeros. ``prod`` uses cumprod only to form the
-# product of the other elements, so its first derivative is exact even with zeros.
-cumprod_p = Primitive(
-    "cumprod", _scan(np.cumprod, np.ones_like), keep=((0,),), save_out=True,
-    vjp=(lambda g, out, x, axis=0, exclusive=False, reverse=False:
-         cumsum_p(g * out, axis=axis, exclusive=exclusive, reverse=not reverse) / x,),
-    jvp=(lambda dx, out, x, axis=0, exclusive=False, reverse=False:
-         out * cumsum_p(dx / x, axis=axis, exclusive=exclusive, reverse=reverse),))
+# out_i = prod of x_j over j <= i (j < i if exclusive; j >= i / j > i if reverse). Its rules
+# contain no division: products of the others come from linear recurrences solved by
+# doubling scans of multiplications and additions, so every derivative order is exact at
+# zeros (torch's cumprod is exact at zeros too).
+def _shift_by(v, s, axis, fwd, fill):
+    """``v`` moved ``s`` places along ``axis`` (towards the end if ``fwd``), ``fill`` behind."""
+    from weifen.prims.indexing import getitem_p
+    from weifen.prims.shape import pad_p
+
+    shp = shape_of(v)
+    nd, n = len(shp), shp[axis]
+    pw = tuple(((s, 0) if fwd else (0, s)) if i == axis else (0, 0) for i in range(nd))
+    p = pad_p(v, pad_width=pw, constant_values=fill)
+    idx = tuple((slice(0, n) if fwd else slice(s, s + n)) if i == axis else slice(None)
+                for i in range(nd))
+    return getitem_p(p, index=idx, shape=shape_of(p))
+
+
+def _affine_scan(a, b, axis, fwd):
+    """h with h_i = a_i h_(i-1) + b_i (h_(i+1) if not ``fwd``), h = 0 before the start:
+    a Hillis-Steele scan composing the affine maps h -> a h + b in log2(n) rounds."""
+    n = shape_of(b)[axis]
+    s = 1
+    while s < n:
+        b = a * _shift_by(b, s, axis, fwd, 0) + b
+        if 2 * s < n:
+            a = a * _shift_by(a, s, axis, fwd, 1)
+        s *= 2
+    return b
+
+
+def _cumprod_vjp(g, out, x, axis=0, exclusive=False, reverse=False):
+    ax = axis % len(shape_of(x))
+    fwd = not reverse
+    before = out if exclusive else _shift_by(out, 1, ax, fwd, 1)  # prod of x_k, k before i
+    if exclusive:  # out_i is the inclusive product one place back: move g one place on
+        g = _shift_by(g, 1, ax, not fwd, 0)
+    # g_x[j] = before_j * r_j with r_j = g_j + x_(j+1) r_(j+1), scanned against the order
+    return before * _affine_scan(_shift_by(x, 1, ax, not fwd, 1), g, ax, not fwd)
+
+
+def _cumprod_jvp(dx, out, x, axis=0, exclusive=False, reverse=False):
+    ax = axis % len(shape_of(x))
+    fwd = not reverse
+    before = out if exclusive else _shift_by(out, 1, ax, fwd, 1)
+    d = _affine_scan(x, dx * before, ax, fwd)  # d_i = x_i d_(i-1) + dx_i before_i
+    return _shift_by(d, 1, ax, fwd, 0) if exclusive else d
+
+
+cumprod_p = Primitive("cumprod", _scan(np.cumprod, np.ones_like), keep=((0,),), save_out=True,
+                      vjp=(_cumprod_vjp,), jvp=(_cumprod_jvp,))
 
 
 # ---------------------------------------------------------------- prod
@@ -120,17 +163,18 @@ def _prod_others(x, axis):
     shape = shape_of(x)
     nd = len(shape)
     axes = _norm_axis(axis, nd)
-    if not axes:  # nothing reduced (0-d input, or axis=()): the product is x itself
+    n = 1
+    for a in axes:
+        n *= shape[a]
+    if n == 1:  # one element per product (or nothing reduced): no others, product 1
         return 1
     kept = tuple(i for i in range(nd) if i not in axes)
     perm = kept + axes
     xt = x if perm == tuple(range(nd)) else transpose_p(x, axes=perm)
     mid = tuple(shape[i] for i in kept) + tuple(shape[i] for i in axes)
-    n = 1
-    for a in axes:
-        n *= shape[a]
     flat = tuple(shape[i] for i in kept) + (n,)
     xf = xt if len(axes) == 1 else reshape_p(xt, shape=flat)
+    # products before and after each element: exact at zeros, to every order (see cumprod)
     o = (cumprod_p(xf, axis=-1, exclusive=True) *
          cumprod_p(xf, axis=-1, exclusive=True, reverse=True))
     if len(axes) > 1:

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from weifen.array import ArrayMethods
-from weifen.core.primitive import Box
+from weifen.core.primitive import Box, impl_error
 from weifen.core.state import _STATE
 from weifen.prims.shape import shape_of
 from weifen.errors import GraphError, WeifenTypeError
@@ -86,8 +86,13 @@ class Tensor(ArrayMethods, Box):
                 parents.append(None)
             if L and isinstance(d, Box):
                 boxed = True
-        out = (prim.bind(*vals, **params) if boxed and not prim.impl_traceable
-               else prim.impl(*vals, **params))
+        if boxed and not prim.impl_traceable:
+            out = prim.bind(*vals, **params)
+        else:
+            try:
+                out = prim.impl(*vals, **params)
+            except (ValueError, TypeError) as e:
+                raise impl_error(prim, vals, e) from None
         if need and L > _STATE.get()[1] and not prim.nondiff:
             return _record(prim, tuple(args), tuple(vals), tuple(parents), params, out, L)
         t = _wrap(out, L)
@@ -207,17 +212,38 @@ class Tensor(ArrayMethods, Box):
         return self
 
     # ------------------------------------------------------------------ in-place ops
-    def _assign(self, new: "Tensor") -> "Tensor":
-        """Make ``self`` hold ``new``'s values and history, in place (bumps the version)."""
+    def _check_leaf_inplace(self) -> None:
         n = self._node
         if n is not None and type(n) is not Node and recording_at(self._level):
             raise GraphError(
                 "a leaf Tensor that requires grad is being used in an in-place operation; "
                 "do it under wf.no_grad() or on x.detach()")
-        data = new._data if isinstance(new, Tensor) and new._level == self._level else new
+
+    def _assign(self, new: Any, functional_ok: bool = False) -> Any:
+        """Make ``self`` hold ``new``'s values and history, in place (bumps the version).
+
+        ``new`` may come from a transform opened after ``self`` was made (``y[0] = x`` inside
+        ``wf.grad``): a constant ``self`` then joins that level; otherwise an in-place
+        operator (``functional_ok``) returns ``new`` for Python to rebind, like JAX's
+        immutable arrays, and ``__setitem__`` raises rather than drop the derivative.
+        """
+        self._check_leaf_inplace()
+        L = self._level
+        if isinstance(new, Box) and not (isinstance(new, Tensor) and new._level == L):
+            if isinstance(new, Tensor) and new._level > L and self._node is None:
+                self._data, self._level, self._node = new._data, new._level, new._node
+                _bump(self)
+                return self
+            if functional_ok:
+                return new
+            raise GraphError(
+                "an in-place write would store a value a transform is tracing into a tensor "
+                "made outside it, losing the derivative; build the result functionally "
+                "(wf.where, wf.index_update, wf.concatenate) or make the tensor inside")
+        data = new._data if isinstance(new, Tensor) else new
         d = self._data
-        if (isinstance(d, np.ndarray) and d.flags.writeable and self._level == 0
-                and np.shape(data) == d.shape):
+        if (isinstance(d, np.ndarray) and d.flags.writeable and L == 0
+                and not isinstance(data, Box) and np.shape(data) == d.shape):
             d[...] = data
         else:
             self._data = data
@@ -230,6 +256,7 @@ class Tensor(ArrayMethods, Box):
         """Fill with zeros in place (``x.grad.zero_()`` resets accumulated gradients)."""
         from weifen.prims.elementwise import mul_p
 
+        self._check_leaf_inplace()
         if type(self._node) is Node:
             return self._assign(mul_p(self, 0))
         d = self._data
@@ -245,8 +272,8 @@ class Tensor(ArrayMethods, Box):
 
         self._assign(index_update(self, index, value))
 
-    def _inplace(self, prim, other) -> "Tensor":
-        return self._assign(prim(self, other))
+    def _inplace(self, prim, other) -> Any:
+        return self._assign(prim(self, other), functional_ok=True)
 
     def __iadd__(self, o):
         from weifen.prims.elementwise import add_p
@@ -356,7 +383,10 @@ def _fast_binary(prim, general, reflected=False):
         if L and (isinstance(sd, Box) or isinstance(od, Box)):
             out = prim.bind(od, sd) if reflected else prim.bind(sd, od)
         else:
-            out = impl(od, sd) if reflected else impl(sd, od)
+            try:
+                out = impl(od, sd) if reflected else impl(sd, od)
+            except (ValueError, TypeError) as e:
+                raise impl_error(prim, (od, sd) if reflected else (sd, od), e) from None
         sn = self._node
         if (sn is None and on is None) or nondiff or _STATE.get()[1] >= L:
             t = _new(Tensor)
@@ -442,6 +472,7 @@ def _record(prim, args, vals, parents, params, out, L):
         n.shapes = None if all(s is None or s == so for s in shapes) else shapes
     else:
         n.shapes = None
+    first = args[0]
     idx = _keep_indices(prim, parents)
     if idx is not None and len(idx) < len(vals):
         vals = tuple(vals[i] if i in idx else None for i in range(len(vals)))
@@ -461,8 +492,8 @@ def _record(prim, args, vals, parents, params, out, L):
     else:
         n.out = None
         n.outver = None
-    if prim.view and isinstance(args[0], Tensor) and args[0]._level == L:
-        t._ver = _share_ver(args[0])
+    if prim.view and isinstance(first, Tensor) and first._level == L:
+        t._ver = _share_ver(first)
     return t
 
 
@@ -470,12 +501,15 @@ def _unary0(prim, a: Tensor) -> Tensor:
     """The hot path: a one-input primitive on a Tensor (any level; level 0 is the common one)."""
     d = a._data
     L = a._level
-    if type(d) is float:
-        out = prim.impl(d)
-    elif L and isinstance(d, Box):
-        out = prim.bind(d)
-    else:
-        out = prim.impl_array(d)
+    try:
+        if type(d) is float:
+            out = prim.impl(d)
+        elif L and isinstance(d, Box):
+            out = prim.bind(d)
+        else:
+            out = prim.impl_array(d)
+    except (ValueError, TypeError) as e:
+        raise impl_error(prim, (d,), e) from None
     an = a._node
     t = _new(Tensor)
     t._data = out
@@ -520,7 +554,10 @@ def _binary0(prim, a: Tensor, b) -> Tensor:
         bd = b
         bn = None
     ad = a._data
-    out = prim.impl(ad, bd)
+    try:
+        out = prim.impl(ad, bd)
+    except (ValueError, TypeError) as e:
+        raise impl_error(prim, (ad, bd), e) from None
     an = a._node
     if (an is None and bn is None) or prim.nondiff or _STATE.get()[1] >= 0:
         return _wrap(out)

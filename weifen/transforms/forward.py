@@ -98,29 +98,48 @@ def jacfwd(f: Callable, argnums: int | tuple = 0, has_aux: bool = False) -> Call
         nums = U.norm_argnums(argnums, len(args), "jacfwd")
         flat, defs = U.split_args(args, nums)
         flat = [U.as_value(x) for x in flat]
+        box: dict = {}
 
         def fk(*xs):
-            return f(*U.rebuild(args, nums, defs, list(xs)))
+            r = f(*U.rebuild(args, nums, defs, list(xs)))
+            if has_aux:
+                r, box["aux"] = r
+            return r
 
-        jacs = []
-        aux = None
+        per_arg = []  # per input: the Jacobian of every output leaf
+        out_tree = None
         for k, x in enumerate(flat):
             def push(e, k=k):
                 tans = [e if j == k else None for j in range(len(flat))]
-                outs, touts, tree = _jvp_flat(fk, flat, tans, has_aux)
-                return touts[0], outs[0]
+                outs, touts, tree = _jvp_flat(fk, flat, tans)
+                box["tree"] = tree
+                return tuple(touts), tuple(outs)
 
-            if has_aux:
-                raise NotImplementedError("jacfwd: has_aux is not supported yet")
             cols, outs = vmap(push, out_axes=(0, None))(U.identity_like(x))
-            oshape = shape_of(outs)
-            j = moveaxis(cols, 0, -1) if oshape else cols
-            jacs.append(reshape(j, oshape + shape_of(x)))
-        per = U.per_argnum(defs, jacs)
-        r = per[0] if isinstance(argnums, int) else tuple(per)
-        return (r, aux) if has_aux else r
+            out_tree = box["tree"]
+            jk = []
+            for c, o in zip(cols, outs):
+                oshape = shape_of(o)
+                j = moveaxis(c, 0, -1) if oshape else c
+                jk.append(reshape(j, oshape + shape_of(x)))
+            per_arg.append(jk)
+        per_out = []
+        for i in range(len(per_arg[0]) if per_arg else 0):
+            per = U.per_argnum(defs, [pa[i] for pa in per_arg])
+            per_out.append(per[0] if isinstance(argnums, int) else tuple(per))
+        r = tree_unflatten(out_tree, per_out)
+        if has_aux:
+            from weifen.transforms.reverse import _unbox_tree  # noqa: F401
+
+            return r, tree_unflatten(*_plain(box["aux"]))
+        return r
 
     return jac
+
+
+def _plain(tree: Any):
+    leaves, treedef = tree_flatten(tree)
+    return treedef, [U.out(U.concrete(x)) if isinstance(x, Dual) else U.out(x) for x in leaves]
 
 
 def hvp(f: Callable, primals: tuple | list, tangents: tuple | list):

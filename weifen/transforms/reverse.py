@@ -193,15 +193,15 @@ def jacrev(f: Callable, argnums: int | tuple = 0, has_aux: bool = False) -> Call
         nums = U.norm_argnums(argnums, len(args), "jacrev")
         flat, defs, leaves, res, aux, L = _vjp_flat(f, args, nums, has_aux)
         outs, out_tree = tree_flatten(res)
-        if len(outs) != 1:
-            raise NotImplementedError("jacrev: f must return a single array")
-        o = outs[0]
-        oshape = shape_of(o)
-        eye = U.identity_like(o)
-        rows = vmap(lambda e: tuple(_backward_to([o], [e], leaves, flat, L, retain=True)))(eye)
-        jacs = [reshape(r, oshape + shape_of(x)) for r, x in zip(rows, flat)]
-        per = U.per_argnum(defs, jacs)
-        j = per[0] if isinstance(argnums, int) else tuple(per)
+        per_out = []
+        for o in outs:
+            oshape = shape_of(o)
+            rows = vmap(lambda e, o=o: tuple(
+                _backward_to([o], [e], leaves, flat, L, retain=True)))(U.identity_like(o))
+            jacs = [reshape(r, oshape + shape_of(x)) for r, x in zip(rows, flat)]
+            per = U.per_argnum(defs, jacs)
+            per_out.append(per[0] if isinstance(argnums, int) else tuple(per))
+        j = tree_unflatten(out_tree, per_out)
         return (j, aux) if has_aux else j
 
     return jac
