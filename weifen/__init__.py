@@ -20,7 +20,7 @@ from weifen.creation import (arange, bool_, complex64, complex128, eye, float16,
                              ones_like, rand, randn, tensor, zeros, zeros_like)
 
 __version__ = "0.1.0"
-from weifen import autograd
+from weifen import autograd, linalg
 from weifen.transforms import (checkpoint, custom_jvp, custom_vjp, grad, hessian, hvp, jacfwd, jacobian,
                                jacrev, jvp, linearize, stop_gradient, value_and_grad, vjp,
                                vmap)

@@ -9,7 +9,14 @@ from weifen.numpy.reduce import *  # noqa: F401,F403
 from weifen.numpy.shape import *  # noqa: F401,F403
 from weifen.numpy.linalg import *  # noqa: F401,F403
 from weifen.numpy.nn import *  # noqa: F401,F403
-from weifen.numpy import elementwise as _e
+from weifen.numpy import elementwise as _elementwise
+from weifen.numpy import linalg as _linalg
+from weifen.numpy import nn as _nn
+from weifen.numpy import reduce as _reduce
+from weifen.numpy import shape as _shape
+
+# the functions only: the family modules are not part of ``from weifen.numpy import *``
+__all__ = sorted({n for m in (_elementwise, _reduce, _shape, _linalg, _nn) for n in m.__all__})
 
 # NumPy ufunc name -> weifen function, for ``np.sin(tensor)`` and ``ndarray - tensor``
 UFUNCS = {name: globals()[fn] for name, fn in {
@@ -65,3 +72,5 @@ UFUNCS = {name: globals()[fn] for name, fn in {
     "logical_or": "logical_or",
     "logical_not": "logical_not",
 }.items()}
+
+__all__ += ["UFUNCS"]

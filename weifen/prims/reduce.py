@@ -231,16 +231,8 @@ max_stopped_p = Primitive("max_stopped", _chooser(np.max), nondiff=True)
 
 
 # ---------------------------------------------------------------- no derivative
-def _arg(npf):
-    def impl(x, axis=None, keepdims=False):
-        return npf(x, axis=axis, keepdims=keepdims)
-
-    impl.__name__ = npf.__name__
-    return impl
-
-
-argmax_p = Primitive("argmax", _arg(np.argmax), nondiff=True)
-argmin_p = Primitive("argmin", _arg(np.argmin), nondiff=True)
+argmax_p = Primitive("argmax", _chooser(np.argmax), nondiff=True)
+argmin_p = Primitive("argmin", _chooser(np.argmin), nondiff=True)
 all_p = Primitive("all", _chooser(np.all), nondiff=True)
 any_p = Primitive("any", _chooser(np.any), nondiff=True)
 count_nonzero_p = Primitive("count_nonzero", _chooser(np.count_nonzero), nondiff=True)

@@ -16,7 +16,7 @@ from weifen.core.pytree import tree_flatten, tree_unflatten
 from weifen.core.state import _STATE
 from weifen.errors import ShapeError, WeifenTypeError
 from weifen.prims.shape import shape_of
-from weifen.tape.engine import run_backward
+from weifen.tape.engine import _run, run_backward
 from weifen.tape.tensor import Tensor
 from weifen.transforms import _util as U
 
@@ -128,9 +128,18 @@ def value_and_grad(f: Callable, argnums: int | tuple = 0, has_aux: bool = False)
     (11.6521, 5.5, 1.7163)
     """
 
+    memo: dict = {}  # number of positional arguments -> normalised argnums
+    single = isinstance(argnums, int)
+
     @U.wraps(f, "value_and_grad")
     def vg(*args: Any, **kwargs: Any):
-        nums = U.norm_argnums(argnums, len(args), "value_and_grad")
+        nums = memo.get(len(args))
+        if nums is None:
+            nums = memo[len(args)] = U.norm_argnums(argnums, len(args), "value_and_grad")
+        if not has_aux and not kwargs:
+            r = _vg_plain(f, args, nums, single)
+            if r is not None:
+                return r
         fk = (lambda *a: f(*a, **kwargs)) if kwargs else f
         flat, defs, leaves, res, aux, L = _vjp_flat(fk, args, nums, has_aux)
         _scalar_out(res, "grad")
@@ -144,6 +153,58 @@ def value_and_grad(f: Callable, argnums: int | tuple = 0, has_aux: bool = False)
         return value, g
 
     return vg
+
+
+def _run_engine(starts: list, leaves: list, L: int) -> list:
+    return _run(starts, leaves, False, False, L, False)
+
+
+def _vg_plain(f: Callable, args: tuple, nums: tuple, single: bool):
+    """value_and_grad when every differentiated argument is one float or float array.
+
+    The common case, without pytree handling; returns ``None`` to defer to the general path.
+    """
+    xs = []
+    for a in nums:
+        x = args[a]
+        t = type(x)
+        if t is float or (t is np.ndarray and x.dtype.kind == "f"):
+            xs.append(x)
+        elif t is Tensor and x._level == 0 and x._node is None and (
+                type(x._data) is float or x._data.dtype.kind == "f"):
+            xs.append(x._data)
+        else:
+            return None
+    d, ng = _STATE.get()
+    L = d + 1
+    token = _STATE.set((L, ng))
+    try:
+        leaves = [U.leaf(x, L) for x in xs]
+        new = list(args)
+        for a, t in zip(nums, leaves):
+            new[a] = t
+        res = f(*new)
+    finally:
+        _STATE.reset(token)
+    if type(res) is Tensor and res._level == L:
+        od = res._data
+        if type(od) is not float:
+            _scalar_out(res, "grad")
+        if res._node is None:
+            grads = [None] * len(xs)
+        else:
+            token = _STATE.set((max(d, L), ng))
+            try:
+                grads = _run_engine([(res._node, _one(res))], leaves, L)
+            finally:
+                _STATE.reset(token)
+    else:  # the output does not depend on the inputs (at this level)
+        _scalar_out(res, "grad")
+        od = res
+        grads = [None] * len(xs)
+    out = U.out
+    gs = [out(U.zeros_like_value(x)) if g is None else out(g) for g, x in zip(grads, xs)]
+    return out(od), (gs[0] if single else tuple(gs))
 
 
 def _one(res: Any) -> Any:
