@@ -127,29 +127,37 @@ def fmt_bytes(b: float) -> str:
     return f"{b:.1f} GiB"
 
 
-def print_time_table(results: dict[str, Result], ref: str = "weifen") -> None:
+def print_time_table(results: dict[str, Result], ref: str | tuple[str, ...] = "weifen",
+                     width: int = 22) -> None:
     """One row per contender: median, spread over rounds, and ``ref``'s time over its time.
 
     The ratio column reads "weifen takes this fraction of the other's time" (< 1 means
-    weifen is faster).
+    weifen is faster). ``ref`` may name several rows (e.g. two weifen transforms): one
+    ratio column each. ``width`` is the width of the contender column.
     """
-    base = results.get(ref)
-    print(f"  {'contender':<22}{'median':>11}{'min .. max over rounds':>27}"
-          f"{'calls':>7}  {ref + '/this':>11}")
+    refs = (ref,) if isinstance(ref, str) else tuple(ref)
+    bases = [results.get(r) for r in refs]
+    cols = [max(11, len(r) + 5) for r in refs]  # room for "<ref>/this"
+    head = "".join(f"  {r + '/this':>{c}}" for r, c in zip(refs, cols))
+    print(f"  {'contender':<{width}}{'median':>11}{'min .. max over rounds':>27}"
+          f"{'calls':>7}{head}")
     for res in results.values():
         if res.skipped:
-            print(f"  {res.name:<22}{'skipped':>11}  ({res.error})")
+            print(f"  {res.name:<{width}}{'skipped':>11}  ({res.error})")
             continue
         if not res.ok:
-            print(f"  {res.name:<22}{'FAILED':>11}  {res.error}")
+            print(f"  {res.name:<{width}}{'FAILED':>11}  {res.error}")
             continue
         spread = f"{fmt_time(min(res.times))} .. {fmt_time(max(res.times))}"
-        ratio = ""
-        if base is not None and base.ok:
-            ratio = "1 (ref)" if res is base else f"{base.median / res.median:.3g}x"
+        ratios = ""
+        for base, c in zip(bases, cols):
+            ratio = ""
+            if base is not None and base.ok:
+                ratio = "1 (ref)" if res is base else f"{base.median / res.median:.3g}x"
+            ratios += f"  {ratio:>{c}}"
         note = f"  {res.note}" if res.note else ""
-        print(f"  {res.name:<22}{fmt_time(res.median):>11}{spread:>27}{res.inner:>7}"
-              f"  {ratio:>11}{note}")
+        print(f"  {res.name:<{width}}{fmt_time(res.median):>11}{spread:>27}{res.inner:>7}"
+              f"{ratios}{note}")
 
 
 @dataclass
@@ -208,3 +216,76 @@ def profile(fn: Callable[[], object], seconds: float = 2.0, top: int = 18) -> No
     print(f"    {'own s':>7} {'cum s':>7} {'calls/run':>9}  function")
     for tt, ct, nc, where in rows[:top]:
         print(f"    {tt:7.3f} {ct:7.3f} {nc / n:9.1f}  {where}")
+
+
+# ---------------------------------------------------------------------------- shared setup
+def flat(obj: object) -> "np.ndarray":
+    """Every number in a result (nested tuples/lists of weifen, torch, JAX or NumPy arrays,
+    Python floats) as one float64 vector, for checking contenders against a reference."""
+    import numpy as np
+
+    if isinstance(obj, (tuple, list)):
+        parts = [flat(o) for o in obj]
+        return np.concatenate(parts) if parts else np.zeros(0)
+    if type(obj).__module__.startswith("torch"):
+        obj = obj.detach().cpu().numpy()
+    return np.ravel(np.asarray(obj, dtype=np.float64))
+
+
+def check_results(results: dict[str, Result], fns: dict[str, Callable[[], object]],
+                  expected: object, rtol: float, atol: float) -> None:
+    """Run each contender once; mark it failed if it raises or disagrees with ``expected``
+    (``np.allclose(got, expected, rtol, atol)`` over all numbers); the max error is shown."""
+    import numpy as np
+
+    ref = flat(expected)
+    for name, fn in fns.items():
+        res = results.setdefault(name, Result(name))
+        if res.skipped or res.error:
+            continue
+        try:
+            got = flat(fn())
+        except Exception as e:
+            res.error = short_exc(e)
+            continue
+        if got.shape != ref.shape or not np.allclose(got, ref, rtol=rtol, atol=atol):
+            err = (f"{np.max(np.abs(got - ref)):.2e}" if got.shape == ref.shape
+                   else f"shape {got.shape} vs {ref.shape}")
+            res.error = f"WRONG RESULT (max abs error {err} vs reference)"
+
+
+def set_threads(threads: int, torch: object = None, keep: list | None = None) -> str:
+    """Give NumPy's BLAS and torch the same thread count (``threads``, or BLAS's default
+    when 0); return a one-line description. ``keep`` receives the threadpoolctl limiter,
+    which must stay alive for the limit to hold."""
+    blas = "?"
+    try:
+        from threadpoolctl import threadpool_info, threadpool_limits
+
+        if threads:
+            lim = threadpool_limits(threads)
+            if keep is not None:
+                keep.append(lim)
+        info = [i for i in threadpool_info() if i.get("user_api") == "blas"]
+        blas = ", ".join(f"{i['prefix']} {i['num_threads']}" for i in info) or "none"
+        nblas = info[0]["num_threads"] if info else None
+    except ImportError:
+        nblas = threads
+        blas = f"{threads} (threadpoolctl missing: not verified)" if threads else "?"
+    torch_part = ""
+    if torch is not None:
+        want = threads or nblas
+        if want:
+            torch.set_num_threads(want)
+        torch_part = f"; torch intra-op {torch.get_num_threads()}"
+    return f"BLAS threads: {blas}{torch_part}; XLA: its default"
+
+
+def dist_version(dist: str) -> str:
+    """The installed version of a distribution, or "?"."""
+    try:
+        from importlib.metadata import version
+
+        return version(dist)
+    except Exception:
+        return "?"

@@ -59,7 +59,7 @@ NP = _Namespace(
     np,
     erf=_np_erf,
     logsumexp=_np_logsumexp,
-    sigmoid=lambda x: 1 / (1 + np.exp(-x)),
+    sigmoid=lambda x: 0.5 * np.tanh(0.5 * x) + 0.5,  # never overflows
     softplus=lambda x: np.logaddexp(0, x),
     relu=lambda x: np.maximum(x, 0),
     solve_triangular=_np_solve_triangular,

@@ -21,9 +21,9 @@ from weifen.creation import (arange, bool_, complex64, complex128, eye, float16,
 
 __version__ = "0.1.0"
 from weifen import autograd, linalg
-from weifen.transforms import (checkpoint, custom_jvp, custom_vjp, grad, hessian, hvp, jacfwd, jacobian,
-                               jacrev, jvp, linearize, stop_gradient, value_and_grad, vjp,
-                               vmap)
+from weifen.transforms import (checkpoint, custom_jvp, custom_vjp, grad, hessian, hvp,
+                               jacfwd, jacobian, jacrev, jvp, linearize, stop_gradient,
+                               value_and_grad, vjp, vmap)
 from weifen.forward import Dual
 from weifen import numeric
 from weifen.numeric import gradcheck

@@ -11,7 +11,7 @@ tensor([ 6., 12.])
 """
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any
 
 from weifen.errors import GraphError
 from weifen.tape.engine import _as_grad, run_backward

@@ -5,12 +5,15 @@ it); arrays of other NumPy-protocol backends (CuPy, Dask) keep their type.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from weifen.core.primitive import Box
 from weifen.errors import WeifenTypeError, WeifenValueError
+
+if TYPE_CHECKING:
+    from weifen.tape.tensor import Tensor
 
 float32 = np.float32
 float64 = np.float64
@@ -65,12 +68,12 @@ def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> "Tensor
     >>> wf.tensor([1, 2], dtype=wf.float32, requires_grad=True)
     tensor([1., 2.], dtype=float32, requires_grad=True)
     """
-    from weifen.tape.tensor import Tensor, _wrap
+    from weifen.tape.tensor import _wrap
 
     t = _wrap(as_array(data, dtype))
     if requires_grad:
         t.requires_grad_(True)
-    return t if isinstance(t, Tensor) else t
+    return t
 
 
 def _shape_args(shape: tuple) -> tuple:

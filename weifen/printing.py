@@ -1,4 +1,4 @@
-"""PyTorch-like ``repr`` of tensors: ``tensor([ 5., 18.])``, ``tensor(28., grad_fn=<MulBackward>)``."""
+"""PyTorch-like ``repr``: ``tensor([ 5., 18.])``, ``tensor(28., grad_fn=<MulBackward>)``."""
 from __future__ import annotations
 
 import numpy as np

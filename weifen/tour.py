@@ -71,7 +71,8 @@ def transforms() -> None:
     F = lambda x: wf.stack([x[0] ** 2 + 2 * x[1], 3 * x[0] + 4 * x[1] ** 2])  # noqa: E731
     print(f"jacrev(F)(1, 2) =\n{wf.jacrev(F)(wf.tensor([1.0, 2.0]))}")
     print(f"jacfwd(F)(1, 2) =\n{wf.jacfwd(F)(wf.tensor([1.0, 2.0]))}")
-    print(f"hessian of sum(x^3) at (1, 2) =\n{wf.hessian(lambda x: (x ** 3).sum())(wf.tensor([1.0, 2.0]))}")
+    H = wf.hessian(lambda x: (x ** 3).sum())(wf.tensor([1.0, 2.0]))
+    print(f"hessian of sum(x^3) at (1, 2) =\n{H}")
     d3 = wf.grad(wf.grad(wf.grad(lambda x: x ** 4)))(2.0)
     print(f"grad(grad(grad(x^4)))(2) = {float(d3)}  (= 24 x = 48)")
     conf = wf.grad(lambda x: x * wf.grad(lambda y: x + y)(1.0))(1.0)

@@ -55,7 +55,8 @@ class Primitive:
 
     __slots__ = (
         "name", "impl", "vjp", "jvp", "batch", "keep", "save_out", "nondiff", "view",
-        "broadcasts", "impl_traceable", "impl_array", "keep_cache", "backward_name", "__weakref__",
+        "broadcasts", "impl_traceable", "impl_array", "keep_cache", "keep2", "backward_name",
+        "__weakref__",
     )
 
     def __init__(
@@ -89,6 +90,12 @@ class Primitive:
         # the array-only impl (no Python-float branch): the eager hot path calls it directly
         self.impl_array = impl_array if impl_array is not None else impl
         self.keep_cache: dict = {}  # the tape's memo: pattern of inputs needing grad -> kept args
+        # for two inputs, indexed by (x needs grad) + 2 * (y needs grad): keep (x?, y?)
+        self.keep2 = tuple(
+            (True, True) if keep is None or len(keep) != 2 else
+            (any(0 in keep[i] for i in range(2) if bits >> i & 1),
+             any(1 in keep[i] for i in range(2) if bits >> i & 1))
+            for bits in range(4))
         self.backward_name = "".join(p.capitalize() for p in name.split("_")) + "Backward"
         if register:
             if name in REGISTRY:

@@ -152,4 +152,5 @@ def astype(x: Any, dtype: Any) -> Any:
 
 
 
-__all__ = [n for n in dir() if not n.startswith("_") and n not in ("Any", "np", "annotations", "Box", "E", "R", "S", "LA")]
+__all__ = [n for n in dir() if not n.startswith("_")
+           and n not in ("Any", "np", "annotations", "Box", "E", "Tensor")]

@@ -140,53 +140,79 @@ def _run(starts, targets, retain_graph, create_graph, L, prune=True):
             raise GraphError(
                 "Trying to backward through the graph a second time (or to use saved values "
                 "after they were freed): pass retain_graph=True to the first backward")
-        if n.retain is not None and g is not None and targets is None:
+        parents = n.parents
+        if g is None:  # nothing flows through this node: just release its inputs
+            for p in parents:
+                if p is not None:
+                    d = deps[p] - 1
+                    deps[p] = d
+                    if d == 0:
+                        ready.append((p, pop(p, None)))
+            if not retain_graph:
+                n.vals = n.args = n.out = None
+            continue
+        if n.retain is not None and targets is None:
             t = n.retain()
             if t is not None:
                 t._grad = _as_grad(g, t, create_graph)
-        parents = n.parents
-        gs = None
-        if g is not None:
-            ov = n.outver
-            if n.vsnap is not None or (ov is not None and ov[0]):
-                _check_versions(n)
-            prim = n.prim
-            rules = prim.vjp
-            params = n.params
-            if create_graph:
-                vals = n.args
-                out = _wrap(n.out, n.level, n) if n.out is not None else None
-            else:
-                out = n.out
-            if type(rules) is not tuple:
-                if rules is None:
-                    raise NotImplementedError(f"no vjp rule for primitive {prim.name!r}")
-                gs = rules(g, out, *vals, **params)
-            shapes = n.shapes
-        for i, p in enumerate(parents):
-            if p is None:
-                continue
-            gi = None
-            if g is not None and (want is None or p in want):
-                if gs is None:
-                    rule = rules[i]
-                    if rule is not None:
-                        gi = rule(g, out, *vals, **params) if params else rule(g, out, *vals)
+        ov = n.outver
+        if n.vsnap is not None or (ov is not None and ov[0]):
+            _check_versions(n)
+        rules = n.prim.vjp
+        if create_graph:
+            vals = n.args
+            out = _wrap(n.out, n.level, n) if n.out is not None else None
+        else:
+            out = n.out
+        params = n.params
+        shapes = n.shapes
+        if shapes is None and want is None and type(rules) is tuple:
+            # the common case, kept short: one rule per input, no unbroadcast, no pruning
+            for p, rule in zip(parents, rules):
+                if p is None:
+                    continue
+                gi = None if rule is None else (
+                    rule(g, out, *vals, **params) if params else rule(g, out, *vals))
+                d = deps[p] - 1
+                if d == 0:
+                    q = pop(p, None)
+                    ready.append((p, gi if q is None else (q if gi is None else q + gi)))
                 else:
-                    gi = gs[i]
-                if gi is not None and shapes is not None and shapes[i] is not None:
-                    s = shapes[i]
-                    if shape_of(gi) != s:
-                        gi = sum_to_shape(gi, s)
-            d = deps[p] - 1
-            if d == 0:
-                q = pop(p, None)
-                ready.append((p, gi if q is None else (q if gi is None else q + gi)))
+                    deps[p] = d
+                    if gi is not None:
+                        q = buf.get(p)
+                        buf[p] = gi if q is None else q + gi
+        else:
+            if type(rules) is tuple:
+                gs = None
+            elif rules is None:
+                raise NotImplementedError(f"no vjp rule for primitive {n.prim.name!r}")
             else:
-                deps[p] = d
-                if gi is not None:
-                    q = buf.get(p)
-                    buf[p] = gi if q is None else q + gi
+                gs = rules(g, out, *vals, **params)
+            for i, p in enumerate(parents):
+                if p is None:
+                    continue
+                gi = None
+                if want is None or p in want:
+                    if gs is None:
+                        rule = rules[i]
+                        if rule is not None:
+                            gi = rule(g, out, *vals, **params)
+                    else:
+                        gi = gs[i]
+                    if gi is not None and shapes is not None and shapes[i] is not None:
+                        s = shapes[i]
+                        if shape_of(gi) != s:
+                            gi = sum_to_shape(gi, s)
+                d = deps[p] - 1
+                if d == 0:
+                    q = pop(p, None)
+                    ready.append((p, gi if q is None else (q if gi is None else q + gi)))
+                else:
+                    deps[p] = d
+                    if gi is not None:
+                        q = buf.get(p)
+                        buf[p] = gi if q is None else q + gi
         if not retain_graph:
             n.vals = n.args = n.out = None
     if targets is None:

@@ -364,9 +364,17 @@ class Tensor(ArrayMethods, Box):
 
 
 def _fast_binary(prim, general, reflected=False):
-    """A Tensor operator with the level-0 path inlined (one Python frame per op)."""
+    """A Tensor operator with the tape's two-input path inlined (the eager hot path).
+
+    Taken when the other operand is a Python number or a Tensor of the same level; anything
+    else (arrays, duals, batched values) goes through ``general`` (``bind``). The body is
+    ``Tensor._process`` + ``_record`` specialised to two arguments; keep them in step.
+    """
     impl = prim.impl
     nondiff = prim.nondiff
+    keep2 = prim.keep2
+    broadcasts = prim.broadcasts
+    save_out = prim.save_out
 
     def op(self, o):
         L = self._level
@@ -379,29 +387,70 @@ def _fast_binary(prim, general, reflected=False):
             on = o._node
         else:
             return general(self, o)
-        sd = self._data
-        if L and (isinstance(sd, Box) or isinstance(od, Box)):
-            out = prim.bind(od, sd) if reflected else prim.bind(sd, od)
+        if reflected:
+            a, ad, an, b, bd, bn = o, od, on, self, self._data, self._node
+        else:
+            a, ad, an, b, bd, bn = self, self._data, self._node, o, od, on
+        if L and (isinstance(ad, Box) or isinstance(bd, Box)):
+            out = prim.bind(ad, bd)
         else:
             try:
-                out = impl(od, sd) if reflected else impl(sd, od)
+                out = impl(ad, bd)
             except (ValueError, TypeError) as e:
-                raise impl_error(prim, (od, sd) if reflected else (sd, od), e) from None
-        sn = self._node
-        if (sn is None and on is None) or nondiff or _STATE.get()[1] >= L:
-            t = _new(Tensor)
-            t._data = out
-            t._level = L
-            t._node = None
-            t._ver = None
-            t._grad = None
+                raise impl_error(prim, (ad, bd), e) from None
+        t = _new(Tensor)
+        t._data = out
+        t._level = L
+        t._grad = None
+        if (an is None and bn is None) or nondiff or _STATE.get()[1] >= L:
+            t._node = t._ver = None
             return t
-        if reflected:
-            return _record2(prim, o, self, od, sd, on, sn, out, L)
-        return _record2(prim, self, o, sd, od, sn, on, out, L)
+        n = _new(Node)
+        n.prim = prim
+        n.params = _EMPTY
+        n.parents = (an, bn)
+        n.level = L
+        n.retain = None
+        k0, k1 = keep2[(an is not None) + 2 * (bn is not None)]
+        vs = None
+        if k0 and type(a) is Tensor:
+            v = a._ver
+            vs = 0 if v is None else v[0]
+        if k1 and type(b) is Tensor:
+            v = b._ver
+            vs = (vs or 0) + (0 if v is None else v[0])
+        n.vsnap = vs
+        n.vals = (ad if k0 else None, bd if k1 else None)
+        n.args = (a if k0 else None, b if k1 else None)
+        n.shapes = None
+        if broadcasts:
+            n.shapes = _broadcast_shapes(out, ad, bd, an, bn)
+        t._node = n
+        if save_out:
+            n.out = out
+            n.outver = t._ver = [0]
+        else:
+            n.out = n.outver = t._ver = None
+        return t
 
     op.__name__ = general.__name__
     return op
+
+
+def _broadcast_shapes(out, ad, bd, an, bn):
+    """The input shapes a broadcasting op must sum back to, or ``None`` if all match."""
+    try:
+        so = out.shape
+        if (an is None or ad.shape == so) and (bn is None or bd.shape == so):
+            return None
+        return (None if an is None else ad.shape, None if bn is None else bd.shape)
+    except AttributeError:  # a Python number among them
+        so = shape_of(out)
+        sa = shape_of(ad) if an is not None else so
+        sb = shape_of(bd) if bn is not None else so
+        if sa == so and sb == so:
+            return None
+        return (sa if an is not None else None, sb if bn is not None else None)
 
 
 def _install_fast_operators() -> None:
@@ -543,92 +592,6 @@ def _unary0(prim, a: Tensor) -> Tensor:
         n.out = n.outver = None
         t._ver = _share_ver(a) if prim.view else None
     return t
-
-
-def _binary0(prim, a: Tensor, b) -> Tensor:
-    """The hot path: a two-input primitive on a level-0 Tensor and a level-0 Tensor/number."""
-    if type(b) is Tensor:
-        bd = b._data
-        bn = b._node
-    else:
-        bd = b
-        bn = None
-    ad = a._data
-    try:
-        out = prim.impl(ad, bd)
-    except (ValueError, TypeError) as e:
-        raise impl_error(prim, (ad, bd), e) from None
-    an = a._node
-    if (an is None and bn is None) or prim.nondiff or _STATE.get()[1] >= 0:
-        return _wrap(out)
-    return _record2(prim, a, b, ad, bd, an, bn, out, 0)
-
-
-def _record2(prim, a, b, ad, bd, an, bn, out, L) -> Tensor:
-    """``_record`` specialised to two arguments (the hot path's binary operators)."""
-    n = _new(Node)
-    n.prim = prim
-    n.params = _EMPTY
-    n.parents = (an, bn)
-    n.level = L
-    n.retain = None
-    keep = prim.keep
-    if keep is None:
-        k0 = k1 = True
-    else:
-        k0 = k1 = False
-        if an is not None:
-            kk = keep[0]
-            k0 = 0 in kk
-            k1 = 1 in kk
-        if bn is not None:
-            kk = keep[1]
-            k0 = k0 or 0 in kk
-            k1 = k1 or 1 in kk
-    vs = None
-    if k0 and type(a) is Tensor:
-        v = a._ver
-        vs = 0 if v is None else v[0]
-    if k1 and type(b) is Tensor:
-        v = b._ver
-        vs = (vs or 0) + (0 if v is None else v[0])
-    n.vsnap = vs
-    n.vals = (ad if k0 else None, bd if k1 else None)
-    n.args = (a if k0 else None, b if k1 else None)
-    n.shapes = None
-    if prim.broadcasts:
-        try:
-            so = out.shape
-            if (an is not None and ad.shape != so) or (bn is not None and bd.shape != so):
-                n.shapes = (None if an is None else ad.shape, None if bn is None else bd.shape)
-        except AttributeError:  # a Python number among them
-            so = shape_of(out)
-            sa = shape_of(ad) if an is not None else so
-            sb = shape_of(bd) if bn is not None else so
-            if sa != so or sb != so:
-                n.shapes = (sa if an is not None else None, sb if bn is not None else None)
-    t = _new(Tensor)
-    t._data = out
-    t._level = L
-    t._node = n
-    t._grad = None
-    if prim.save_out:
-        n.out = out
-        n.outver = t._ver = [0]
-    else:
-        n.out = n.outver = None
-        t._ver = None
-    return t
-
-
-def _rbinary0(prim, a: Tensor, b) -> Tensor:
-    """``b (op) a`` for a number ``b`` on the left of a level-0 Tensor ``a``."""
-    ad = a._data
-    out = prim.impl(b, ad)
-    an = a._node
-    if an is None or prim.nondiff or _STATE.get()[1] >= 0:
-        return _wrap(out)
-    return _record2(prim, b, a, b, ad, None, an, out, 0)
 
 
 _install_fast_operators()

@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 from weifen.core.primitive import Box, Primitive
 from weifen.core.pytree import tree_flatten
-from weifen.tape.tensor import Tensor, _wrap
+from weifen.tape.tensor import Tensor
 from weifen.transforms import _util as U
 
 
