@@ -125,7 +125,13 @@ def _run(starts, targets, retain_graph, create_graph, L, prune=True):
     for n, g in starts:
         q = buf.get(n)
         buf[n] = g if q is None else q + g
-    ready = [(n, buf.pop(n, None)) for n in deps if deps[n] == 0]
+    # only a start can have no consumer (every other node was found as someone's input)
+    if len(starts) == 1:
+        n = starts[0][0]
+        ready = [(n, buf.pop(n))] if deps[n] == 0 else []
+    else:
+        ready = [(n, buf.pop(n, None)) for n in dict.fromkeys(n for n, _ in starts)
+                 if deps[n] == 0]
     pop = buf.pop
     while ready:
         n, g = ready.pop()
@@ -156,8 +162,16 @@ def _run(starts, targets, retain_graph, create_graph, L, prune=True):
             if t is not None:
                 t._grad = _as_grad(g, t, create_graph)
         ov = n.outver
-        if n.vsnap is not None or (ov is not None and ov[0]):
+        if ov is not None and ov[0]:
             _check_versions(n)
+        vs = n.vsnap
+        if vs is not None:
+            if vs:
+                _check_versions(n)
+            else:  # nothing was modified before recording: only a moved counter matters
+                for a in n.args:
+                    if type(a) is Tensor and a._ver is not None and a._ver[0]:
+                        _check_versions(n)
         rules = n.prim.vjp
         if create_graph:
             vals = n.args
@@ -248,7 +262,7 @@ def _as_grad(g: Any, t: Tensor, create_graph: bool) -> Tensor:
 
 
 def _accumulate(leaf: LeafNode, g: Any, create_graph: bool) -> None:
-    t = leaf.ref()
+    t = None if leaf.ref is None else leaf.ref()
     if t is None:
         return
     new = _as_grad(g, t, create_graph)

@@ -16,7 +16,8 @@ class LeafNode:
     __slots__ = ("ref", "__weakref__")
 
     def __init__(self, tensor: Any) -> None:
-        self.ref = weakref.ref(tensor)
+        # a transform's leaves pass None: their gradients are returned, never stored
+        self.ref = None if tensor is None else weakref.ref(tensor)
 
     def __repr__(self) -> str:
         return "<AccumulateGrad>"

@@ -39,7 +39,7 @@ def check_float(x: Any, what: str) -> None:
 def leaf(x: Any, level: int) -> Tensor:
     """A Tensor at ``level`` that requires grad, wrapping ``x``."""
     t = _wrap(x, level)
-    t._node = LeafNode(t)
+    t._node = LeafNode(None)
     return t
 
 
