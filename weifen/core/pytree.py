@@ -19,36 +19,36 @@ _LEAF = "*"
 def tree_flatten(tree: Any) -> tuple[list, Any]:
     """Return ``(leaves, treedef)``; ``treedef`` rebuilds the structure in ``tree_unflatten``."""
     leaves: list = []
+    return leaves, _walk(tree, leaves)
 
-    def walk(t: Any) -> Any:
-        tt = type(t)
-        if tt is tuple or tt is list:
-            return (tt, tuple(walk(c) for c in t))
-        if tt is dict:
-            keys = sorted(t)
-            return (dict, tuple(keys), tuple(walk(t[k]) for k in keys))
-        if t is None:
-            return None
-        leaves.append(t)
-        return _LEAF
 
-    return leaves, walk(tree)
+def _walk(t: Any, leaves: list) -> Any:
+    # module-level recursion (no closure), so flattening leaves no reference cycles behind
+    tt = type(t)
+    if tt is tuple or tt is list:
+        return (tt, tuple(_walk(c, leaves) for c in t))
+    if tt is dict:
+        keys = sorted(t)
+        return (dict, tuple(keys), tuple(_walk(t[k], leaves) for k in keys))
+    if t is None:
+        return None
+    leaves.append(t)
+    return _LEAF
 
 
 def tree_unflatten(treedef: Any, leaves: list | tuple) -> Any:
     """Inverse of :func:`tree_flatten`."""
-    it = iter(leaves)
+    return _build(treedef, iter(leaves))
 
-    def build(d: Any) -> Any:
-        if d is _LEAF:
-            return next(it)
-        if d is None:
-            return None
-        if d[0] is dict:
-            return {k: build(c) for k, c in zip(d[1], d[2])}
-        return d[0](build(c) for c in d[1])
 
-    return build(treedef)
+def _build(d: Any, it: Any) -> Any:
+    if d is _LEAF:
+        return next(it)
+    if d is None:
+        return None
+    if d[0] is dict:
+        return {k: _build(c, it) for k, c in zip(d[1], d[2])}
+    return d[0](_build(c, it) for c in d[1])
 
 
 def tree_map(fn: Callable[..., Any], tree: Any, *rest: Any) -> Any:

@@ -212,9 +212,20 @@ mul_p = Primitive("mul", operator.mul, broadcasts=True, keep=((1,), (0,)),
 div_p = Primitive("div", _div, broadcasts=True, keep=((1,), (0, 1)),
                   vjp=(lambda g, o, x, y: g / y, lambda g, o, x, y: -g * x / (y * y)),
                   jvp=(lambda dx, o, x, y: dx / y, lambda dy, o, x, y: -dy * x / (y * y)))
+def _pow_dx(g, x, y):
+    # d(x**y)/dx = y x**(y-1); a constant exponent 2 or 1 needs no power (and keeps the
+    # second derivative free of x**0 and x**-1 terms)
+    if type(y) is int or type(y) is float:
+        if y == 2:
+            return g * (x + x)
+        if y == 1:
+            return g
+    return g * y * x ** (y - 1)
+
+
 pow_p = Primitive("pow", _pow, broadcasts=True, save_out=True,
-                  vjp=(lambda g, o, x, y: g * y * x ** (y - 1), _pow_gy),
-                  jvp=(lambda dx, o, x, y: dx * y * x ** (y - 1), _pow_dy))
+                  vjp=(lambda g, o, x, y: _pow_dx(g, x, y), _pow_gy),
+                  jvp=(lambda dx, o, x, y: _pow_dx(dx, x, y), _pow_dy))
 maximum_p = Primitive("maximum", np.maximum, broadcasts=True,
                       vjp=(lambda g, o, x, y: _tie_share(g, x, y, operator.gt),
                            lambda g, o, x, y: _tie_share(g, y, x, operator.gt)),

@@ -361,6 +361,22 @@ def _matmul_batch(vals, bd, B):
 
     a, b = vals
     ra, rb = example_ndim(a, bd[0]), example_ndim(b, bd[1])
+    # one batch against one plain matrix: fold the batch into a single matrix product
+    # (B separate matrix-vector products would leave BLAS idle)
+    if bd[0] and not bd[1] and rb == 2 and ra in (1, 2):
+        sa = shape_of(a)
+        if ra == 1:
+            return matmul_p(a, b)  # (B, k) @ (k, m)
+        out = matmul_p(reshape_p(a, shape=(sa[0] * sa[1], sa[2])), b)
+        return reshape_p(out, shape=(sa[0], sa[1], shape_of(b)[-1]))
+    if bd[1] and not bd[0] and ra == 2 and rb in (1, 2):
+        sb = shape_of(b)
+        if rb == 1:
+            return matmul_p(b, _swap_last(a))  # rows of (B, k) @ a^T
+        # a @ b[i] for every i: (n, k) @ (k, B*m), then put the batch axis first
+        bk = reshape_p(transpose_p(b, axes=(1, 0, 2)), shape=(sb[1], sb[0] * sb[2]))
+        out = reshape_p(matmul_p(a, bk), shape=(shape_of(a)[0], sb[0], sb[2]))
+        return transpose_p(out, axes=(1, 0, 2))
     if ra == 1:  # promote 1-D operands to matrices so the batch axis cannot be mistaken
         a = reshape_p(a, shape=shape_of(a)[:-1] + (1,) + shape_of(a)[-1:])
     if rb == 1:
