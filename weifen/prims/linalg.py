@@ -356,6 +356,25 @@ eigh_vectors_p = Primitive("eigh_vectors", _eigh_vectors, keep=((0,),), save_out
                            vjp=(_eigh_vectors_vjp,), jvp=(_eigh_vectors_jvp,))
 
 
+def _diagonal_of(v):
+    """The diagonal of ``v`` if it is a constant (raw), square, diagonal matrix, else None.
+
+    Jacobians seed vmap with the identity; a batch of one-hot rows times a matrix is a row
+    scaling, not a matrix product. Only raw arrays qualify: no derivative flows into them,
+    so replacing the product by the scaling changes no gradient. Small matrices skip the
+    check (it costs a pass over the entries).
+    """
+    if type(v) is not np.ndarray or v.ndim != 2 or v.shape[0] != v.shape[1] or v.size < 1024:
+        return None
+    n = v.shape[0]
+    if np.count_nonzero(v) > n:
+        return None
+    d = np.diagonal(v).copy()
+    if np.count_nonzero(d) != np.count_nonzero(v):
+        return None
+    return d
+
+
 def _matmul_batch(vals, bd, B):
     from weifen.prims._batch import example_ndim, lift_rank
 
@@ -366,13 +385,26 @@ def _matmul_batch(vals, bd, B):
     if bd[0] and not bd[1] and rb == 2 and ra in (1, 2):
         sa = shape_of(a)
         if ra == 1:
+            d = _diagonal_of(a)
+            if d is not None:  # the rows of an identity-like seed: scale rows instead
+                return reshape_p(d, shape=(sa[0], 1)) * b
             return matmul_p(a, b)  # (B, k) @ (k, m)
+        if sa[1] == 1:  # a batch of row vectors: the vector-matrix case, reshaped
+            out = _matmul_batch([reshape_p(a, shape=(sa[0], sa[2])), b], [True, False], B)
+            so = shape_of(out)
+            return reshape_p(out, shape=(so[0], 1, so[1]))
         out = matmul_p(reshape_p(a, shape=(sa[0] * sa[1], sa[2])), b)
         return reshape_p(out, shape=(sa[0], sa[1], shape_of(b)[-1]))
     if bd[1] and not bd[0] and ra == 2 and rb in (1, 2):
         sb = shape_of(b)
         if rb == 1:
+            d = _diagonal_of(b)
+            if d is not None:  # an identity-like batch of tangents: scale rows of a^T
+                return reshape_p(d, shape=(sb[0], 1)) * _swap_last(a)
             return matmul_p(b, _swap_last(a))  # rows of (B, k) @ a^T
+        if sb[2] == 1:  # a batch of column vectors: the matrix-vector case, reshaped
+            out = _matmul_batch([a, reshape_p(b, shape=sb[:2])], [False, True], B)
+            return reshape_p(out, shape=shape_of(out) + (1,))
         # a @ b[i] for every i: (n, k) @ (k, B*m), then put the batch axis first
         bk = reshape_p(transpose_p(b, axes=(1, 0, 2)), shape=(sb[1], sb[0] * sb[2]))
         out = reshape_p(matmul_p(a, bk), shape=(shape_of(a)[0], sb[0], sb[2]))

@@ -273,6 +273,24 @@ class Tensor(ArrayMethods, Box):
         self._assign(index_update(self, index, value))
 
     def _inplace(self, prim, other) -> Any:
+        d = self._data
+        ufunc = _INPLACE_UFUNCS.get(prim.name)
+        if (ufunc is not None and self._level == 0 and type(d) is np.ndarray
+                and d.flags.writeable):
+            # nothing to record (an optimizer step under no_grad): NumPy's own in-place op,
+            # no temporary; same casting rules as ``ndarray.__iadd__``
+            if type(other) is Tensor:
+                if other._level == 0 and other._node is None:
+                    o = other._data
+                else:
+                    o = None
+            else:
+                o = other if isinstance(other, (int, float, np.ndarray, np.generic)) else None
+            if o is not None and (self._node is None or not recording_at(0)):
+                self._check_leaf_inplace()
+                ufunc(d, o, out=d)
+                _bump(self)  # backward through ops that saved these values now raises
+                return self
         return self._assign(prim(self, other), functional_ok=True)
 
     def __iadd__(self, o):
@@ -439,6 +457,8 @@ def _fast_binary(prim, general, reflected=False):
 
 def _broadcast_shapes(out, ad, bd, an, bn):
     """The input shapes a broadcasting op must sum back to, or ``None`` if all match."""
+    if type(out) is float:  # Python numbers in, a Python number out: nothing broadcast
+        return None
     try:
         so = out.shape
         if (an is None or ad.shape == so) and (bn is None or bd.shape == so):
@@ -463,6 +483,9 @@ def _install_fast_operators() -> None:
                     _fast_binary(prim, getattr(ArrayMethods, f"__r{name}__"), reflected=True))
     Tensor.__rpow__ = ArrayMethods.__rpow__
     Tensor.__rmatmul__ = ArrayMethods.__rmatmul__
+
+
+_INPLACE_UFUNCS = {"add": np.add, "sub": np.subtract, "mul": np.multiply, "div": np.true_divide}
 
 
 def recording_at(level: float) -> bool:
