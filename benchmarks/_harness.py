@@ -23,7 +23,18 @@ import traceback
 from dataclasses import dataclass, field
 from typing import Callable
 
+import numpy as np
+
 perf = time.perf_counter
+_clock = time.perf_counter  # what measurements read; set_clock("cpu") for process CPU time
+
+
+def set_clock(kind: str) -> None:
+    """``"wall"`` (default) or ``"cpu"``: this process's CPU time, which other processes on
+    a busy machine do not inflate (use it with one thread per library: CPU time adds up
+    every thread of the process, idle spinning included)."""
+    global _clock
+    _clock = {"wall": time.perf_counter, "cpu": time.process_time}[kind]
 
 
 @dataclass
@@ -55,10 +66,11 @@ def short_exc(e: BaseException) -> str:
 
 
 def _time_calls(fn: Callable[[], object], n: int) -> float:
-    t0 = perf()
+    clock = _clock
+    t0 = clock()
     for _ in range(n):
         fn()
-    return perf() - t0
+    return clock() - t0
 
 
 def calibrate(fn: Callable[[], object], target_s: float) -> int:
@@ -219,11 +231,9 @@ def profile(fn: Callable[[], object], seconds: float = 2.0, top: int = 18) -> No
 
 
 # ---------------------------------------------------------------------------- shared setup
-def flat(obj: object) -> "np.ndarray":
+def flat(obj: object) -> np.ndarray:
     """Every number in a result (nested tuples/lists of weifen, torch, JAX or NumPy arrays,
     Python floats) as one float64 vector, for checking contenders against a reference."""
-    import numpy as np
-
     if isinstance(obj, (tuple, list)):
         parts = [flat(o) for o in obj]
         return np.concatenate(parts) if parts else np.zeros(0)
@@ -236,8 +246,6 @@ def check_results(results: dict[str, Result], fns: dict[str, Callable[[], object
                   expected: object, rtol: float, atol: float) -> None:
     """Run each contender once; mark it failed if it raises or disagrees with ``expected``
     (``np.allclose(got, expected, rtol, atol)`` over all numbers); the max error is shown."""
-    import numpy as np
-
     ref = flat(expected)
     for name, fn in fns.items():
         res = results.setdefault(name, Result(name))
@@ -289,3 +297,26 @@ def dist_version(dist: str) -> str:
         return version(dist)
     except Exception:
         return "?"
+
+
+def pin_malloc(mmap_threshold: int = 32 << 20, trim_threshold: int = 512 << 20) -> str:
+    """Fix glibc malloc's mmap and trim thresholds; return a one-line description.
+
+    By default glibc serves blocks above a *moving* threshold (128 KiB at start, raised
+    each time a larger mmapped block is freed) with fresh ``mmap`` pages and trims the heap
+    whenever its free top passes twice that. Arrays of 10^5 float64 (800 KB) then cost page
+    faults or not depending on what the process freed earlier: measured on one machine, a
+    gradient took 0.7 ms or 4-7 ms for the same code. Fixing both thresholds makes every
+    contender reuse heap memory, whatever ran before; call this before timing anything.
+    """
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        ok = libc.mallopt(-3, mmap_threshold) == 1 and libc.mallopt(-1, trim_threshold) == 1
+    except (OSError, AttributeError) as e:  # not glibc (macOS, musl): nothing to pin
+        return f"malloc: default (not pinned: {type(e).__name__})"
+    if not ok:
+        return "malloc: default (mallopt refused)"
+    return (f"malloc: glibc mmap threshold {mmap_threshold >> 20} MiB, trim threshold "
+            f"{trim_threshold >> 20} MiB (pinned)")

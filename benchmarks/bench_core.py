@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    python benchmarks/bench_core.py            # full run (a few minutes)
+    python benchmarks/bench_core.py            # full run (about a minute)
     python benchmarks/bench_core.py --quick    # smoke run
     python benchmarks/bench_core.py --only a,c
 
@@ -42,8 +42,9 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))  # measure the checkout's weifen, installed or not
 
 import _micrograd as mg  # noqa: E402
-from _harness import (Result, Target, fmt_bytes, fmt_time, perf, print_time_table,  # noqa: E402
-                      profile, ratio_target, run_interleaved, short_exc)
+from _harness import (Result, Target, check_results, dist_version, flat,  # noqa: E402
+                      fmt_bytes, fmt_time, perf, print_time_table, profile, ratio_target,
+                      run_interleaved, set_clock, set_threads, short_exc)
 
 os.environ.setdefault("JAX_PLATFORMS", "cpu")  # no accelerator probing noise
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -81,34 +82,6 @@ class Libs:
         return Result(label, skipped=True, error=f"not importable: {self.errors.get(lib, '?')}")
 
 
-def _flat(obj: Any) -> np.ndarray:
-    """Every number in a result (nested tuples of tensors/arrays/floats) as one float64 vector."""
-    if isinstance(obj, (tuple, list)):
-        parts = [_flat(o) for o in obj]
-        return np.concatenate(parts) if parts else np.zeros(0)
-    if type(obj).__module__.startswith("torch"):
-        obj = obj.detach().cpu().numpy()
-    return np.ravel(np.asarray(obj, dtype=np.float64))
-
-
-def _check(results: dict[str, Result], fns: dict[str, Callable], expected: Any,
-           rtol: float, atol: float) -> None:
-    """Run each contender once; record a failure if it raises or disagrees with ``expected``."""
-    ref = _flat(expected)
-    for name, fn in fns.items():
-        res = results.setdefault(name, Result(name))
-        if res.skipped or res.error:
-            continue
-        try:
-            got = _flat(fn())
-        except Exception as e:
-            res.error = short_exc(e)
-            continue
-        if got.shape != ref.shape or not np.allclose(got, ref, rtol=rtol, atol=atol):
-            err = np.max(np.abs(got - ref)) if got.shape == ref.shape else f"shape {got.shape}"
-            res.error = f"WRONG RESULT (max abs error {err} vs reference)"
-
-
 def _optional(results: dict, fns: dict, label: str, L: "Libs", libname: str,
               make: Callable[[], Callable]) -> None:
     """Add contender ``label`` built by ``make()`` when ``libname`` imported, else skip it."""
@@ -124,7 +97,7 @@ def _optional(results: dict, fns: dict, label: str, L: "Libs", libname: str,
 
 def _timed_case(case: str, fns: dict, results: dict, expected: Any, opts: argparse.Namespace,
                 rtol: float = 1e-9, atol: float = 1e-12) -> dict[str, Result]:
-    _check(results, fns, expected, rtol, atol)
+    check_results(results, fns, expected, rtol, atol)
     return _run(case, fns, results, opts)
 
 
@@ -385,8 +358,8 @@ def case_c(opts: argparse.Namespace, L: Libs) -> list[Target]:
 
     def agrees(loss: Any, P: list) -> str | None:
         """None when ``loss`` and ``P`` match the NumPy step to 1e-4, else what differs."""
-        got = [np.asarray(_flat(loss))] + [_flat(p) for p in P]
-        want = [np.asarray([ref_loss], dtype=np.float64)] + [_flat(p) for p in ref_P]
+        got = [np.asarray(flat(loss))] + [flat(p) for p in P]
+        want = [np.asarray([ref_loss], dtype=np.float64)] + [flat(p) for p in ref_P]
         errs = [float(np.max(np.abs(a - b))) for a, b in zip(got, want, strict=True)]
         if max(errs) > 1e-4:
             return f"WRONG RESULT (max abs differences loss/params {['%.1e' % e for e in errs]})"
@@ -513,7 +486,7 @@ def case_d(opts: argparse.Namespace, L: Libs) -> list[Target]:
             try:
                 fn = setup()
                 p, dt, out = _peak(fn)
-                if not np.allclose(_flat(out), expected, rtol=1e-9, atol=1e-12):
+                if not np.allclose(flat(out), expected, rtol=1e-9, atol=1e-12):
                     errors[name] = "WRONG RESULT"
                 del out, fn
             except Exception as e:
@@ -545,38 +518,6 @@ def case_d(opts: argparse.Namespace, L: Libs) -> list[Target]:
 
 
 # ---------------------------------------------------------------------------- main
-def _threads(opts: argparse.Namespace, L: Libs) -> str:
-    """Give NumPy's BLAS and torch the same number of threads; describe the setting."""
-    blas = "?"
-    try:
-        from threadpoolctl import threadpool_info, threadpool_limits
-
-        if opts.threads:
-            opts._limits = threadpool_limits(opts.threads)  # kept alive for the run
-        info = [i for i in threadpool_info() if i.get("user_api") == "blas"]
-        blas = ", ".join(f"{i['prefix']} {i['num_threads']}" for i in info) or "none"
-        nblas = info[0]["num_threads"] if info else None
-    except ImportError:
-        nblas = opts.threads
-        blas = f"{opts.threads} (threadpoolctl missing: not verified)" if opts.threads else "?"
-    torch_part = ""
-    if L.torch is not None:
-        want = opts.threads or nblas
-        if want:
-            L.torch.set_num_threads(want)
-        torch_part = f"; torch intra-op {L.torch.get_num_threads()}"
-    return f"BLAS threads: {blas}{torch_part}; XLA: its default"
-
-
-def _version(dist: str) -> str:
-    try:
-        from importlib.metadata import version
-
-        return version(dist)
-    except Exception:
-        return "?"
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -588,6 +529,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--threads", type=int, default=0,
                     help="pin BLAS and torch to this many threads (default: BLAS's own "
                          "default, with torch set to match)")
+    ap.add_argument("--clock", choices=("wall", "cpu"), default="wall",
+                    help="wall time (default), or this process's CPU time, steadier on a busy "
+                         "machine (use with --threads 1)")
     ap.add_argument("--profile", default="",
                     help="after timing, cProfile weifen in these cases (e.g. a,b)")
     opts = ap.parse_args(argv)
@@ -595,6 +539,7 @@ def main(argv: list[str] | None = None) -> int:
     opts.target_ms = opts.target_ms or (10.0 if opts.quick else 50.0)
     opts.warmup = 1 if opts.quick else 3
     opts.mem_reps = 1 if opts.quick else 3
+    set_clock(opts.clock)
     cases = [c.strip() for c in opts.only.split(",") if c.strip()]
     unknown = set(cases) - set("abcd")
     if unknown:
@@ -603,7 +548,7 @@ def main(argv: list[str] | None = None) -> int:
     L = Libs()
     vers = [f"weifen {getattr(wf, '__version__', '?')}", f"numpy {np.__version__}"]
     for name, mod in (("torch", L.torch), ("autograd", L.ag), ("jax", L.jax)):
-        vers.append(f"{name} {_version(name)}" if mod else f"{name} MISSING")
+        vers.append(f"{name} {dist_version(name)}" if mod else f"{name} MISSING")
     print(f"weifen core benchmarks  |  Python {platform.python_version()} on "
           f"{platform.machine()}, {os.cpu_count()} CPUs  |  {', '.join(vers)}")
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
@@ -611,8 +556,11 @@ def main(argv: list[str] | None = None) -> int:
           + ("  (WARNING: the machine is busy; timings are noisy, and multithreaded BLAS "
              "suffers most: consider --threads 1)" if load > 0.5 * (os.cpu_count() or 1)
              else ""))
-    print(f"{_threads(opts, L)}  |  {opts.rounds} interleaved rounds x ~{opts.target_ms:g} ms "
-          f"per measurement, median reported{'  |  QUICK' if opts.quick else ''}")
+    opts.keep = []  # holds the thread limiter alive for the run
+    threads = set_threads(opts.threads, L.torch, opts.keep)
+    print(f"{threads}  |  {opts.rounds} interleaved rounds x ~{opts.target_ms:g} ms "
+          f"of {opts.clock} time per measurement, median reported"
+          f"{'  |  QUICK' if opts.quick else ''}")
 
     targets: list[Target] = []
     runners = {"a": case_a, "b": case_b, "c": case_c, "d": case_d}

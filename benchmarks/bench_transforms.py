@@ -41,9 +41,9 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))  # measure the checkout's weifen, installed or not
 
-from _harness import (Result, Target, check_results, dist_version, fmt_time,  # noqa: E402
-                      print_time_table, profile, ratio_target, run_interleaved, set_threads,
-                      short_exc)
+from _harness import (Result, Target, check_results, dist_version,  # noqa: E402
+                      pin_malloc, print_time_table, profile, ratio_target, run_interleaved,
+                      set_threads, short_exc)
 
 os.environ.setdefault("JAX_PLATFORMS", "cpu")  # no accelerator probing noise
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -431,6 +431,10 @@ def main(argv: list[str] | None = None) -> int:
                          "default, with torch set to match)")
     ap.add_argument("--profile", default="",
                     help="after timing, cProfile weifen's rows in these cases (e.g. a,c)")
+    ap.add_argument("--malloc", choices=("pinned", "glibc"), default="pinned",
+                    help="pinned (default): fix glibc's mmap/trim thresholds so large "
+                         "temporaries reuse heap memory in every case (see _harness.pin_malloc); "
+                         "glibc: leave its moving thresholds")
     opts = ap.parse_args(argv)
     opts.rounds = opts.rounds or (3 if opts.quick else 7)
     opts.target_ms = opts.target_ms or (10.0 if opts.quick else 50.0)
@@ -440,6 +444,7 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         ap.error(f"--only: unknown case(s) {sorted(unknown)}; choose from a,b,c")
 
+    alloc = pin_malloc() if opts.malloc == "pinned" else "malloc: glibc default (moving)"
     L = Libs()
     vers = [f"weifen {getattr(wf, '__version__', '?')}", f"numpy {np.__version__}"]
     for name, mod in (("torch", L.tfunc), ("jax", L.jax)):
@@ -455,6 +460,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{set_threads(opts.threads, L.torch, keep)}  |  {opts.rounds} interleaved rounds x "
           f"~{opts.target_ms:g} ms per measurement, median reported"
           f"{'  |  QUICK' if opts.quick else ''}")
+    print(alloc)
 
     targets: list[Target] = []
     runners = {"a": case_a, "b": case_b, "c": case_c}
