@@ -225,6 +225,8 @@ class _TorchNumPy:
         return self.torch.squeeze(x) if axis is None else self.torch.squeeze(x, dim=axis)
 
     def concatenate(self, xs, axis=0):
+        if axis is None:
+            return self.torch.cat([x.reshape(-1) for x in xs])
         return self.torch.cat(list(xs), dim=axis)
 
     def stack(self, xs, axis=0):

@@ -1,4 +1,5 @@
-"""Generic checks of every op, driven by the rows of tests/spec.py (rows x samples).
+"""Generic checks of every op, driven by the rows of tests/spec.py and tests/spec_extra.py
+(rows x samples):
 
 1. values equal NumPy's, with NumPy's dtype (float32 stays float32 next to Python floats);
 2. reverse mode (``Tensor.backward(gradient=u)`` and ``wf.vjp``) equals central differences;
@@ -27,24 +28,19 @@ import pytest
 import weifen as wf
 from _oracles import NP, central_dir, central_grad, jnp_ns, tnp_ns
 from spec import EXCLUDED_PRIMS, SPECS, OpSpec, Sample, rng_for
+from spec_extra import SPECS_EXTRA
 
-# (check, row name, sample desc or "*") -> the weifen bug it hits
-_CLIP = ("weifen: clip with array bounds drops their gradient (clip_p takes a_min/a_max as "
-         "constant params); torch.clamp and jnp.clip differentiate through the bounds")
-_POW_F32 = ("weifen: power(Python float, float32 y): the derivative w.r.t. y is float64 in "
-            "wf.vjp/wf.grad/wf.jvp (_pow_gy/_pow_dy build where_p(x == 0, 1.0, x) from a "
-            "Python x, a float64 0-d array that upcasts)")
-KNOWN_BUGS: dict[tuple[str, str, str], str] = {
-    **{(c, "clip", "(2,3)[lo(3,),hi()]"): _CLIP
-       for c in ("vjp", "torch", "jvp", "second_rev")},
-    ("grad_f32", "power", "floatx(2,3)"): _POW_F32,
-}
+ROWS: list[OpSpec] = SPECS + SPECS_EXTRA
+assert len({r.name for r in ROWS}) == len(ROWS), "duplicate spec row names"
+
+# (check, row name, sample desc or "*") -> the weifen bug it hits (empty: none known)
+KNOWN_BUGS: dict[tuple[str, str, str], str] = {}
 
 EXACT = dict(rtol=1e-8, atol=1e-10)  # derivative against derivative (weifen, torch, jax)
 
 
 # ============================================================================ cases
-CASES = [(row, s) for row in SPECS for s in row.samples(rng_for(row.name))]
+CASES = [(row, s) for row in ROWS for s in row.samples(rng_for(row.name))]
 
 
 def _is_float_array(a) -> bool:
@@ -55,8 +51,12 @@ def _diffable(row: OpSpec, s: Sample) -> bool:
     return row.differentiable and bool(s.diff)
 
 
+def _full(row: OpSpec, s: Sample) -> bool:
+    return _diffable(row, s) and row.full
+
+
 def _second(row: OpSpec, s: Sample) -> bool:
-    return _diffable(row, s) and row.smooth2 and s.second_order and s.numeric
+    return _full(row, s) and row.smooth2 and s.second_order and s.numeric
 
 
 def _numeric(row: OpSpec, s: Sample) -> bool:
@@ -114,6 +114,9 @@ def outs(o) -> list:
 
 
 def pack(out, items: list):
+    """``items`` in the structure of ``out`` (one array, a list, a tuple or a named tuple)."""
+    if hasattr(out, "_fields"):
+        return type(out)(*items)
     return type(out)(items) if isinstance(out, (tuple, list)) else items[0]
 
 
@@ -212,7 +215,8 @@ def test_value_float32(row: OpSpec, s: Sample) -> None:
     got64 = outs(call_wf(row, s, [wf.tensor(a) for a in _dargs(s)]))
     for k, (g, w, g64) in enumerate(zip(got32, want, got64)):
         ga = np.asarray(g)
-        assert ga.dtype == np.asarray(w).dtype, f"output {k}: {ga.dtype}, NumPy {np.asarray(w).dtype}"
+        wd = np.asarray(w).dtype
+        assert ga.dtype == wd, f"output {k}: {ga.dtype}, NumPy {wd}"
         if ga.dtype.kind == "f":
             assert ga.dtype == np.float32, f"output {k}: float32 inputs gave {ga.dtype}"
         close(ga, np.asarray(g64), row.f32_rtol, row.f32_atol, f"output {k} vs float64")
@@ -283,7 +287,7 @@ for _row, _s in CASES:
 def _has(row, s, oracle):
     if oracle == "jax" and s.desc not in _FIRST[row.name][:JAX_SAMPLES]:
         return False
-    return _diffable(row, s) and getattr(row, f"{oracle}_ref") is not None and oracle in s.oracles
+    return _full(row, s) and getattr(row, f"{oracle}_ref") is not None and oracle in s.oracles
 
 
 @pytest.mark.parametrize("row,s", _params("torch", lambda r, s: _has(r, s, "torch")))
@@ -300,7 +304,7 @@ def tangents(row: OpSpec, s: Sample) -> list:
     return like(rng_case(row, s, "v"), _dargs(s))
 
 
-@pytest.mark.parametrize("row,s", _params("jvp", _numeric))
+@pytest.mark.parametrize("row,s", _params("jvp", lambda r, s: _numeric(r, s) and r.full))
 def test_jvp_numeric(row: OpSpec, s: Sample) -> None:
     dargs, vs = _dargs(s), tangents(row, s)
     out, t = wf.jvp(f_wf(row, s), tuple(dargs), tuple(vs))
@@ -327,7 +331,7 @@ def test_jvp_jax(row: OpSpec, s: Sample) -> None:
         close(tk, j, what="wf.jvp vs jax", **EXACT)
 
 
-@pytest.mark.parametrize("row,s", _params("consistency", _diffable))
+@pytest.mark.parametrize("row,s", _params("consistency", _full))
 def test_jvp_vjp_consistency(row: OpSpec, s: Sample) -> None:
     """<u, J v> == <J^T u, v>: the jvp and vjp rules describe the same Jacobian."""
     dargs, us, vs = _dargs(s), cotangents(row, s), tangents(row, s)
@@ -423,7 +427,7 @@ def _tan(d):
     return d.tangent if isinstance(d, wf.Dual) else 0.0
 
 
-@pytest.mark.parametrize("row,s", _params("pyfloat", lambda r, s: r.differentiable
+@pytest.mark.parametrize("row,s", _params("pyfloat", lambda r, s: r.differentiable and r.full
                                           and s.desc == "pyfloat"
                                           and np.shape(r.ref(NP, *s.args)) == ()))
 def test_python_float_derivatives(row: OpSpec, s: Sample) -> None:

@@ -38,8 +38,8 @@ def _level_of(x: Any) -> float:
 
 def make_dual(primal: Any, tangent: Any, level: float) -> "Dual":
     d = _new(Dual)
-    d.primal = primal
-    d.tangent = tangent
+    d._p = primal
+    d._t = tangent
     d._level = level
     return d
 
@@ -54,7 +54,7 @@ class Dual(ArrayMethods, Box):
     (12.0, 12.0)
     """
 
-    __slots__ = ("primal", "tangent", "_level")
+    __slots__ = ("_p", "_t", "_level")
 
     def __init__(self, primal: Any, tangent: Any = None) -> None:
         from weifen.creation import as_array
@@ -74,12 +74,30 @@ class Dual(ArrayMethods, Box):
             raise ShapeError(f"Dual: tangent shape {ts} must equal primal shape {ps}")
         d = depth()
         base = max(float(d), _level_of(primal), _level_of(tangent))
-        self.primal = primal
-        self.tangent = tangent
+        self._p = primal
+        self._t = tangent
         self._level = (base + d + 1) / 2  # strictly between base and the next transform
 
+    @property
+    def primal(self) -> Any:
+        """The value (``f(x)`` after applying ``f``)."""
+        return self._p
+
+    @property
+    def tangent(self) -> Any:
+        """The directional derivative; for nested duals, a dual of the inner level too.
+
+        A tangent that does not depend on an inner perturbation is lifted to a dual with a
+        zero tangent there, so ``h.tangent.tangent`` (f'' of a hyper-dual) always exists.
+        """
+        t = self._t
+        p = self._p
+        if isinstance(p, Dual) and not (isinstance(t, Dual) and t._level == p._level):
+            return make_dual(t, _zeros_like(t), p._level)
+        return t
+
     def _primal_data(self) -> Any:
-        return self.primal
+        return self._p
 
     def _process(self, prim, args, params):
         L = self._level
@@ -88,8 +106,8 @@ class Dual(ArrayMethods, Box):
         any_t = False
         for a in args:
             if isinstance(a, Dual) and a._level == L:
-                primals.append(a.primal)
-                tangents.append(a.tangent)
+                primals.append(a._p)
+                tangents.append(a._t)
                 any_t = True
             else:
                 primals.append(a)
@@ -120,4 +138,10 @@ class Dual(ArrayMethods, Box):
         return make_dual(out, tan, L)
 
     def __repr__(self) -> str:
-        return f"Dual(primal={self.primal!r}, tangent={self.tangent!r})"
+        return f"Dual(primal={self._p!r}, tangent={self._t!r})"
+
+
+def _zeros_like(t: Any) -> Any:
+    from weifen.transforms._util import zeros_like_value
+
+    return zeros_like_value(t)

@@ -136,9 +136,16 @@ def clip(x: Any, a_min: Any = None, a_max: Any = None) -> Any:
     >>> wf.clip(wf.tensor([-1.0, 0.5, 3.0]), 0.0, 1.0)
     tensor([0. , 0.5, 1. ])
     """
-    lo = a_min._concrete() if isinstance(a_min, Box) else a_min
-    hi = a_max._concrete() if isinstance(a_max, Box) else a_max
-    return _t(E.clip_p.bind(_raw(x), lo=lo, hi=hi))
+    if isinstance(a_min, Box) or isinstance(a_max, Box):
+        # bounds that may carry derivatives: the composite (torch.clamp's convention, the
+        # gradient of x passes at the bounds, a bound gets it where it is the output)
+        r = _raw(x)
+        if a_min is not None:
+            r = where(r < a_min, a_min, r)
+        if a_max is not None:
+            r = where(r > a_max, a_max, r)
+        return _t(r)
+    return _t(E.clip_p.bind(_raw(x), lo=a_min, hi=a_max))
 
 
 def astype(x: Any, dtype: Any) -> Any:

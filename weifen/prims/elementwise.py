@@ -185,13 +185,16 @@ def _pow(x, y):
 
 def _pow_gy(g, o, x, y):
     # d(x**y)/dy = x**y * log x, taken as 0 where x == 0 (the limit for y > 0)
+    if type(x) is float or type(x) is int:  # a number base: keep g's dtype, no arrays
+        if x == 0:
+            return g * 0.0
+        return g * o * (math.log(x) if x > 0 else math.nan)
     safe = where_p(x == 0, 1.0, x)
     return where_p(x == 0, 0.0, g * o * log_p(safe))
 
 
 def _pow_dy(dy, o, x, y):
-    safe = where_p(x == 0, 1.0, x)
-    return where_p(x == 0, 0.0, dy * o * log_p(safe))
+    return _pow_gy(dy, o, x, y)
 
 
 def _tie_share(g, a, b, win):

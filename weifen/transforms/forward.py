@@ -15,12 +15,12 @@ from weifen.transforms import _util as U
 
 def _tangent_of(o: Any, L: int) -> Any:
     if isinstance(o, Dual) and o._level == L:
-        return o.tangent
+        return o._t
     return U.zeros_like_value(o)
 
 
 def _primal_of(o: Any, L: int) -> Any:
-    return o.primal if isinstance(o, Dual) and o._level == L else o
+    return o._p if isinstance(o, Dual) and o._level == L else o
 
 
 def _jvp_flat(f: Callable, args: list, tans: list,
