@@ -26,7 +26,15 @@ def _seq(x: Any) -> list:
 
 def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool | None = None,
          create_graph: bool = False, allow_unused: bool = False) -> tuple:
-    """Gradients of ``outputs`` with respect to ``inputs``, as a tuple; ``.grad`` is untouched."""
+    """Gradients of ``outputs`` with respect to ``inputs``, as a tuple; ``.grad`` is untouched.
+
+    >>> import weifen as wf
+    >>> x = wf.tensor([1.0, 2.0], requires_grad=True)
+    >>> wf.autograd.grad((x * x).sum(), [x])
+    (tensor([2., 4.]),)
+    >>> x.grad is None
+    True
+    """
     outs = _seq(outputs)
     ins = _seq(inputs)
     gos = [None] * len(outs) if grad_outputs is None else _seq(grad_outputs)

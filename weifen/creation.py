@@ -187,7 +187,12 @@ def ones_like(x: Any, dtype: Any = None, requires_grad: bool = False) -> "Tensor
 
 
 def full_like(x: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False):
-    """An array like ``x`` filled with ``fill_value``."""
+    """An array like ``x`` filled with ``fill_value``.
+
+    >>> import weifen as wf
+    >>> wf.full_like(wf.zeros(2), 3.0)
+    tensor([3., 3.])
+    """
     return _make(np.full_like(_data_of(x), fill_value, dtype=dtype), requires_grad)
 
 

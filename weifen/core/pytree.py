@@ -17,7 +17,11 @@ _LEAF = "*"
 
 
 def tree_flatten(tree: Any) -> tuple[list, Any]:
-    """Return ``(leaves, treedef)``; ``treedef`` rebuilds the structure in ``tree_unflatten``."""
+    """Return ``(leaves, treedef)``; ``treedef`` rebuilds the structure in ``tree_unflatten``.
+
+    >>> tree_flatten([1.0, (2.0, None)])[0]
+    [1.0, 2.0]
+    """
     leaves: list = []
     return leaves, _walk(tree, leaves)
 
@@ -37,7 +41,12 @@ def _walk(t: Any, leaves: list) -> Any:
 
 
 def tree_unflatten(treedef: Any, leaves: list | tuple) -> Any:
-    """Inverse of :func:`tree_flatten`."""
+    """Inverse of :func:`tree_flatten`.
+
+    >>> leaves, tree = tree_flatten({"w": 1.0, "b": [2.0]})
+    >>> tree_unflatten(tree, [10.0, 20.0])
+    {'b': [10.0], 'w': 20.0}
+    """
     return _build(treedef, iter(leaves))
 
 
@@ -52,7 +61,11 @@ def _build(d: Any, it: Any) -> Any:
 
 
 def tree_map(fn: Callable[..., Any], tree: Any, *rest: Any) -> Any:
-    """Apply ``fn`` to every leaf (and the matching leaves of ``rest``), keeping the structure."""
+    """Apply ``fn`` to every leaf (and the matching leaves of ``rest``), keeping the structure.
+
+    >>> tree_map(lambda a, b: a + b, (1.0, [2.0]), (10.0, [20.0]))
+    (11.0, [22.0])
+    """
     leaves, treedef = tree_flatten(tree)
     others = [tree_flatten(r)[0] for r in rest]
     return tree_unflatten(treedef, [fn(*xs) for xs in zip(leaves, *others)])

@@ -95,5 +95,13 @@ class enable_grad(_GradMode):
 
 
 def is_grad_enabled() -> bool:
-    """Whether eager (level-0) operations are being recorded."""
+    """Whether eager (level-0) operations are being recorded.
+
+    >>> import weifen as wf
+    >>> wf.is_grad_enabled()
+    True
+    >>> with wf.no_grad():
+    ...     wf.is_grad_enabled()
+    False
+    """
     return recording(0)
