@@ -150,10 +150,7 @@ def _run(starts, targets, retain_graph, create_graph, L, prune=True):
         if g is None:  # nothing flows through this node: just release its inputs
             for p in parents:
                 if p is not None:
-                    d = deps[p] - 1
-                    deps[p] = d
-                    if d == 0:
-                        ready.append((p, pop(p, None)))
+                    _deliver(p, None, deps, buf, ready)
             if not retain_graph:
                 n.vals = n.args = n.out = None
             continue
@@ -187,6 +184,7 @@ def _run(starts, targets, retain_graph, create_graph, L, prune=True):
                     continue
                 gi = None if rule is None else (
                     rule(g, out, *vals, **params) if params else rule(g, out, *vals))
+                # _deliver(p, gi, ...), inlined: this loop is the backward hot path
                 d = deps[p] - 1
                 if d == 0:
                     q = pop(p, None)
@@ -218,20 +216,25 @@ def _run(starts, targets, retain_graph, create_graph, L, prune=True):
                         s = shapes[i]
                         if shape_of(gi) != s:
                             gi = sum_to_shape(gi, s)
-                d = deps[p] - 1
-                if d == 0:
-                    q = pop(p, None)
-                    ready.append((p, gi if q is None else (q if gi is None else q + gi)))
-                else:
-                    deps[p] = d
-                    if gi is not None:
-                        q = buf.get(p)
-                        buf[p] = gi if q is None else q + gi
+                _deliver(p, gi, deps, buf, ready)
         if not retain_graph:
             n.vals = n.args = n.out = None
     if targets is None:
         return None
     return [results.get(n) for n in tnodes]
+
+
+def _deliver(p: Any, gi: Any, deps: dict, buf: dict, ready: list) -> None:
+    """Add cotangent ``gi`` (or nothing) for input node ``p``; queue ``p`` once complete."""
+    d = deps[p] - 1
+    if d == 0:
+        q = buf.pop(p, None)
+        ready.append((p, gi if q is None else (q if gi is None else q + gi)))
+    else:
+        deps[p] = d
+        if gi is not None:
+            q = buf.get(p)
+            buf[p] = gi if q is None else q + gi
 
 
 def _check_versions(n: Node) -> None:

@@ -106,23 +106,7 @@ class Tensor(ArrayMethods, Box):
     __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = None
     __truediv__ = __rtruediv__ = __pow__ = __matmul__ = None
 
-    def __neg__(self):
-        return _unary0(_P.neg_p, self) if self._level == 0 else _P.neg_p.bind(self)
-
-    def tanh(self):
-        return _unary0(_P.tanh_p, self) if self._level == 0 else _P.tanh_p.bind(self)
-
-    def exp(self):
-        return _unary0(_P.exp_p, self) if self._level == 0 else _P.exp_p.bind(self)
-
-    def log(self):
-        return _unary0(_P.log_p, self) if self._level == 0 else _P.log_p.bind(self)
-
-    def sigmoid(self):
-        return _unary0(_P.sigmoid_p, self) if self._level == 0 else _P.sigmoid_p.bind(self)
-
-    def relu(self):
-        return _unary0(_P.relu_p, self) if self._level == 0 else _P.relu_p.bind(self)
+    __neg__ = tanh = exp = log = sigmoid = relu = None  # _unary_method, installed below
 
     # ------------------------------------------------------------------ autograd members
     @property
@@ -473,7 +457,19 @@ def _broadcast_shapes(out, ad, bd, an, bn):
         return (sa if an is not None else None, sb if bn is not None else None)
 
 
+def _unary_method(prim):
+    def method(self):
+        return _unary0(prim, self)
+
+    method.__name__ = prim.name
+    method.__doc__ = f"``{prim.name}`` of this tensor, elementwise (as ``wf.{prim.name}``)."
+    return method
+
+
 def _install_fast_operators() -> None:
+    for name in ("tanh", "exp", "log", "sigmoid", "relu"):
+        setattr(Tensor, name, _unary_method(getattr(_P, f"{name}_p")))
+    Tensor.__neg__ = _unary_method(_P.neg_p)
     for name, prim in [("add", _P.add_p), ("sub", _P.sub_p), ("mul", _P.mul_p),
                        ("truediv", _P.div_p), ("pow", _P.pow_p), ("matmul", _P.matmul_p)]:
         setattr(Tensor, f"__{name}__",
