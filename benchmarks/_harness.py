@@ -320,3 +320,18 @@ def pin_malloc(mmap_threshold: int = 32 << 20, trim_threshold: int = 512 << 20) 
         return "malloc: default (mallopt refused)"
     return (f"malloc: glibc mmap threshold {mmap_threshold >> 20} MiB, trim threshold "
             f"{trim_threshold >> 20} MiB (pinned)")
+
+
+def run_cases(cases, runners, opts, L) -> int:
+    """Run the selected cases (a crash in one is reported, not fatal), then the summary."""
+    targets: list = []
+    for c in cases:
+        try:
+            targets += runners[c](opts, L)
+        except Exception as e:  # one broken case must not hide the others
+            print(f"  case ({c}) crashed: {short_exc(e)}")
+            targets.append(Target(c, "case", None, 0, short_exc(e)))
+    print("\nSummary")
+    for t in targets:
+        print("  " + t.line())
+    return 0

@@ -44,7 +44,7 @@ sys.path.insert(0, str(HERE.parent))  # measure the checkout's weifen, installed
 import _micrograd as mg  # noqa: E402
 from _harness import (Result, Target, check_results, dist_version, flat,  # noqa: E402
                       fmt_bytes, fmt_time, perf, print_time_table, profile, ratio_target,
-                      run_interleaved, set_clock, set_threads, short_exc)
+                      run_cases, run_interleaved, set_clock, set_threads, short_exc)
 
 os.environ.setdefault("JAX_PLATFORMS", "cpu")  # no accelerator probing noise
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -562,18 +562,7 @@ def main(argv: list[str] | None = None) -> int:
           f"of {opts.clock} time per measurement, median reported"
           f"{'  |  QUICK' if opts.quick else ''}")
 
-    targets: list[Target] = []
-    runners = {"a": case_a, "b": case_b, "c": case_c, "d": case_d}
-    for c in cases:
-        try:
-            targets += runners[c](opts, L)
-        except Exception as e:  # one broken case must not hide the others
-            print(f"  case ({c}) crashed: {short_exc(e)}")
-            targets.append(Target(c, "case", None, 0, short_exc(e)))
-    print("\nSummary")
-    for t in targets:
-        print("  " + t.line())
-    return 0
+    return run_cases(cases, {"a": case_a, "b": case_b, "c": case_c, "d": case_d}, opts, L)
 
 
 if __name__ == "__main__":

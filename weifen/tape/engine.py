@@ -133,14 +133,19 @@ def _run(starts, targets, retain_graph, create_graph, L, prune=True):
         ready = [(n, buf.pop(n, None)) for n in dict.fromkeys(n for n, _ in starts)
                  if deps[n] == 0]
     pop = buf.pop
+    # non-leaf targets (autograd.grad w.r.t. an intermediate) are looked up per node
+    inner = tset is not None and any(type(t) is not Leaf for t in tset)
     while ready:
         n, g = ready.pop()
-        if tset is not None and n in tset:
-            results[n] = g
         if type(n) is Leaf:
-            if targets is None and g is not None:
+            if tset is not None:
+                if n in tset:
+                    results[n] = g
+            elif g is not None:
                 _accumulate(n, g, create_graph)
             continue
+        if inner and n in tset:
+            results[n] = g
         vals = n.vals
         if vals is None:
             raise GraphError(
