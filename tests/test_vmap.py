@@ -171,3 +171,22 @@ def test_vmap_on_eager_tensor_records_for_backward():
     x = wf.tensor(a, requires_grad=True)
     wf.vmap(lambda r: (wf.sin(r) * r).sum())(x).sum().backward()
     close(x.grad, np.sin(a) + a * np.cos(a))
+
+
+def test_per_example_index_gathers_and_differentiates_outside():
+    x = np.arange(12.0).reshape(3, 4)
+    i = np.array([[0, 1], [2, 3], [1, 1]])
+    got = wf.vmap(lambda x, i: wf.take(x, i))(x, i)
+    np.testing.assert_array_equal(np.asarray(got), np.take_along_axis(x, i, axis=1))
+    g = wf.grad(lambda x: wf.vmap(lambda x, i: (x[i] ** 2).sum())(x, i).sum())(x)
+    expected = np.zeros_like(x)
+    for b in range(3):
+        np.add.at(expected[b], i[b], 2 * x[b, i[b]])
+    np.testing.assert_allclose(np.asarray(g), expected)
+
+
+def test_per_example_index_under_inner_grad_raises_instead_of_a_wrong_gradient():
+    x = np.arange(12.0).reshape(3, 4)
+    i = np.array([[0, 1], [2, 3], [1, 1]])
+    with pytest.raises(NotImplementedError, match="vmap"):
+        wf.vmap(wf.grad(lambda x, i: (x[i] ** 2).sum()))(x, i)

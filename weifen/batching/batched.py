@@ -77,3 +77,45 @@ def _loop(prim, vals, bd, B, params):
     if isinstance(out, Tensor) and out._level == 0 and out._node is None:
         out = out._data
     return out
+
+
+def _batched_leaves(tree: Any) -> list:
+    from weifen.core.pytree import tree_flatten
+
+    return [a for a in tree_flatten(tree)[0] if isinstance(a, Batched)]
+
+
+def map_examples(fn: Any, *args: Any) -> Any:
+    """``fn(*args)`` example by example, for arguments a batch rule cannot take as data.
+
+    Indices are static parameters of the indexing primitives; when vmap batches an index
+    (``take(x, i)`` with a batched ``i``), this loops over the examples of the highest vmap
+    level present and stacks the results, recursing for nested vmaps.
+    """
+    from weifen.core.pytree import tree_flatten, tree_unflatten
+    from weifen.numpy.shape import getitem, stack
+
+    leaves, tree = tree_flatten(args)
+    top = max((a for a in leaves if isinstance(a, Batched)), key=lambda a: a._level)
+    L, B = top._level, top.size_
+    from weifen.core.primitive import Box
+
+    if any(isinstance(a, Box) and a._level > L for a in leaves):
+        # the examples of level L sit inside a box of an inner transform (vmap(grad(f))
+        # indexing with a per-example index): slicing them out is not possible from here
+        raise NotImplementedError(
+            "an index that varies across vmap examples, used under a transform opened "
+            "inside the vmap (e.g. vmap(grad(f)) with f indexing by a mapped index), is not "
+            "supported yet; move the transform outside (grad(vmap(f))) or index with a "
+            "one-hot product (x * wf.where(...)) instead")
+    outs = []
+    for i in range(B):
+        sl = [getitem(a.val, i) if isinstance(a, Batched) and a._level == L else a
+              for a in leaves]
+        outs.append(fn(*tree_unflatten(tree, sl)))
+    out = stack(outs)
+    from weifen.tape.tensor import Tensor
+
+    if isinstance(out, Tensor) and out._level == 0 and out._node is None:
+        out = out._data
+    return make_batched(out, L, B)

@@ -258,6 +258,14 @@ def copy(x: Any) -> Any:
 
 
 # ---------------------------------------------------------------- indexing
+def _has_batched(index: Any) -> bool:
+    from weifen.batching.batched import Batched
+
+    if isinstance(index, tuple):
+        return any(isinstance(i, Batched) for i in index)
+    return isinstance(index, Batched)
+
+
 def getitem(x: Any, index: Any) -> Any:
     """``x[index]`` with NumPy's basic and advanced indexing; repeated indices accumulate in
     the gradient (``Tensor.__getitem__`` calls this).
@@ -269,6 +277,10 @@ def getitem(x: Any, index: Any) -> Any:
     >>> x.grad
     tensor([2., 0., 1.])
     """
+    if _has_batched(index):  # an index that varies per example of a vmap
+        from weifen.batching.batched import map_examples
+
+        return map_examples(getitem, x, index)
     x = _raw(x)
     idx, basic = I.normalize_index(index)
     shape = shape_of(x)
@@ -298,6 +310,10 @@ def index_update(x: Any, index: Any, value: Any) -> Any:
     >>> wf.index_update(wf.zeros(4), slice(1, 3), 5.0)
     tensor([0., 5., 5., 0.])
     """
+    if _has_batched(index):
+        from weifen.batching.batched import map_examples
+
+        return map_examples(index_update, x, index, value)
     x = _raw(x)
     value = _raw(value)
     idx, _ = I.normalize_index(index)
@@ -332,6 +348,10 @@ def take(a: Any, indices: Any, axis: Any = None) -> Any:
     if axis is None:
         return getitem(ravel(a), indices)
     ax = _norm_axis(axis, len(shape_of(a)), "take")
+    if _has_batched(indices):
+        from weifen.batching.batched import map_examples
+
+        return map_examples(lambda a, i: take(a, i, axis=axis), a, indices)
     return getitem(a, _axis_index(ax, _raw(_concrete(indices))))
 
 

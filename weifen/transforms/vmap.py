@@ -58,6 +58,12 @@ def vmap(f: Callable, in_axes: Any = 0, out_axes: Any = 0) -> Callable:
     def vf(*args: Any) -> Any:
         leaves, tree = tree_flatten(args)
         axes = _broadcast_axes(in_axes, args, "in_axes")
+        for x, a in zip(leaves, axes):
+            nd = len(shape_of(x))
+            if a is not None and not -nd <= a < nd:
+                raise WeifenValueError(
+                    f"vmap: in_axes={a} is out of range for an argument of shape "
+                    f"{shape_of(x)} (valid: {-nd}..{nd - 1}, or None)")
         sizes = {shape_of(x)[a] for x, a in zip(leaves, axes) if a is not None}
         if not sizes:
             raise WeifenValueError("vmap: no argument is mapped (every in_axes is None)")
@@ -78,9 +84,19 @@ def vmap(f: Callable, in_axes: Any = 0, out_axes: Any = 0) -> Callable:
             out_axes, (tuple, list)) else _prefix(out_axes, res, "out_axes")
         result = []
         for o, a in zip(outs, oaxes):
+            if a is not None:
+                nd = len(shape_of(o)) + 1
+                if not -nd <= a < nd:
+                    raise WeifenValueError(
+                        f"vmap: out_axes={a} is out of range for an output of shape "
+                        f"{shape_of(o)} with the batch axis added (valid: {-nd}..{nd - 1})")
             if isinstance(o, Batched) and o._level == L:
+                if a is None:
+                    raise WeifenValueError(
+                        "vmap: out_axes=None for an output that varies across the batch; "
+                        "give the axis to stack it along (e.g. out_axes=0)")
                 v = o.val
-                result.append(U.out(v if a in (0, None) else _move(v, 0, a)))
+                result.append(U.out(v if a == 0 else _move(v, 0, a)))
             elif a is None:
                 result.append(U.out(o))
             else:  # not batched: every example has the same value
