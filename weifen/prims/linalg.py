@@ -367,10 +367,13 @@ def _diagonal_of(v):
     if type(v) is not np.ndarray or v.ndim != 2 or v.shape[0] != v.shape[1] or v.size < 1024:
         return None
     n = v.shape[0]
-    if np.count_nonzero(v) > n:
+    if v[0, 1] != 0 or v[1, 0] != 0 or v[n - 1, 0] != 0:  # dense: rejected in O(1)
+        return None
+    nz = np.count_nonzero(v)
+    if nz > n:
         return None
     d = np.diagonal(v).copy()
-    if np.count_nonzero(d) != np.count_nonzero(v):
+    if np.count_nonzero(d) != nz:
         return None
     return d
 
