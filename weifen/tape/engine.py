@@ -134,7 +134,12 @@ def _run(starts, targets, retain_graph, create_graph, L, prune=True):
                  if deps[n] == 0]
     pop = buf.pop
     # non-leaf targets (autograd.grad w.r.t. an intermediate) are looked up per node
-    inner = tset is not None and any(type(t) is not Leaf for t in tset)
+    inner = False
+    if tset is not None:
+        for t in tset:
+            if type(t) is not Leaf:
+                inner = True
+                break
     while ready:
         n, g = ready.pop()
         if type(n) is Leaf:

@@ -11,6 +11,8 @@ from weifen.errors import WeifenTypeError
 from weifen.tape.node import LeafNode
 from weifen.tape.tensor import Tensor, _wrap
 
+_new = object.__new__
+
 
 def as_value(x: Any) -> Any:
     """What a transform works on: boxes and arrays pass, lists/ints become float arrays."""
@@ -39,7 +41,9 @@ def check_float(x: Any, what: str) -> None:
 def leaf(x: Any, level: int) -> Tensor:
     """A Tensor at ``level`` that requires grad, wrapping ``x``."""
     t = _wrap(x, level)
-    t._node = LeafNode(None)
+    n = _new(LeafNode)
+    n.ref = None  # a transform's leaf: its gradient is returned, never stored in .grad
+    t._node = n
     return t
 
 

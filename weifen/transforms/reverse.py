@@ -177,6 +177,8 @@ def _vg_plain(f: Callable, args: tuple, nums: tuple, single: bool):
             return None
     d, ng = _STATE.get()
     L = d + 1
+    # one level for the forward and the backward pass: a transform opened by a rule during
+    # backward then sits above L, as one opened by f does
     token = _STATE.set((L, ng))
     try:
         leaves = [U.leaf(x, L) for x in xs]
@@ -184,24 +186,20 @@ def _vg_plain(f: Callable, args: tuple, nums: tuple, single: bool):
         for a, t in zip(nums, leaves):
             new[a] = t
         res = f(*new)
+        if type(res) is Tensor and res._level == L:
+            od = res._data
+            if type(od) is not float:
+                _scalar_out(res, "grad")
+            if res._node is None:
+                grads = [None] * len(xs)
+            else:
+                grads = _run_engine([(res._node, _one(res))], leaves, L)
+        else:  # the output does not depend on the inputs (at this level)
+            _scalar_out(res, "grad")
+            od = res
+            grads = [None] * len(xs)
     finally:
         _STATE.reset(token)
-    if type(res) is Tensor and res._level == L:
-        od = res._data
-        if type(od) is not float:
-            _scalar_out(res, "grad")
-        if res._node is None:
-            grads = [None] * len(xs)
-        else:
-            token = _STATE.set((max(d, L), ng))
-            try:
-                grads = _run_engine([(res._node, _one(res))], leaves, L)
-            finally:
-                _STATE.reset(token)
-    else:  # the output does not depend on the inputs (at this level)
-        _scalar_out(res, "grad")
-        od = res
-        grads = [None] * len(xs)
     out = U.out
     gs = [out(U.zeros_like_value(x)) if g is None else out(g) for g, x in zip(grads, xs)]
     return out(od), (gs[0] if single else tuple(gs))
