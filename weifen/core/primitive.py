@@ -121,11 +121,6 @@ class Primitive:
         return f"<primitive {self.name}>"
 
 
-def bind_list(prim: Primitive, xs: list | tuple, **params: Any) -> Any:
-    """Bind a variadic primitive whose arguments are the items of ``xs``."""
-    return prim.bind(*xs, **params)
-
-
 def _describe(a: Any) -> str:
     s = getattr(a, "shape", None)
     if s is not None:

@@ -116,9 +116,7 @@ class custom_vjp:
                     f"argument ({len(xs)}), got {type(gs).__name__}")
             return tuple(None if c is None else _strip(c) for c in gs)
 
-        def jvp_rule(tangents: Any, out: Any, *xs: Any) -> Any:
-            raise NotImplementedError  # replaced by the forward interpreter's fallback
-
+        # no jvp rule: forward mode sees through to fwd (impl_traceable), as JAX cannot
         prim = Primitive(f"custom_vjp_{name}", impl, vjp=rule, impl_traceable=True,
                          register=False)
         return U.out(prim.bind(*args))

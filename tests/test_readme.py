@@ -1,0 +1,27 @@
+"""The README's examples run as written (each face's thirty-second example)."""
+import pathlib
+import re
+
+import pytest
+
+README = pathlib.Path(__file__).resolve().parents[1] / "README.md"
+
+
+def _blocks():
+    text = README.read_text()
+    return re.findall(r"```python\n(.*?)```", text, flags=re.S)
+
+
+def test_readme_has_python_examples():
+    assert len(_blocks()) >= 4
+
+
+def test_readme_examples_run_in_order():
+    ns: dict = {}
+    for block in _blocks():
+        exec(compile(block, str(README), "exec"), ns)  # noqa: S102 - our own README
+    wf = ns["wf"]
+    assert float(ns["x1"].grad) == pytest.approx(5.5)
+    assert float(ns["d"].tangent) == pytest.approx(5.5)
+    assert wf.numeric.derivative(ns["math"].sin, 1.0, richardson=True) == pytest.approx(
+        ns["math"].cos(1.0), abs=1e-12)
