@@ -278,16 +278,22 @@ def _accumulate(leaf: LeafNode, g: Any, create_graph: bool) -> None:
     t = None if leaf.ref is None else leaf.ref()
     if t is None:
         return
-    new = _as_grad(g, t, create_graph)
     old = t._grad
-    if old is None:
-        t._grad = new
-    elif create_graph or isinstance(old._data, Box) or not isinstance(old._data, np.ndarray):
-        t._grad = old + new if create_graph else _wrap(old._data + new._data, t._level)
-    else:
-        old._data += new._data
+    if (old is not None and not create_graph and type(old._data) is np.ndarray
+            and not isinstance(g, Box)):
+        # accumulate in place, straight from the cotangent: no copy (an optimizer loop
+        # that zeroes .grad between steps lands here every step)
+        od = old._data
+        od += g if getattr(g, "shape", ()) == od.shape or not hasattr(g, "shape") else \
+            np.broadcast_to(g, od.shape)
         if old._ver is not None:
             old._ver[0] += 1
+        return
+    new = _as_grad(g, t, create_graph)
+    if old is None:
+        t._grad = new
+    else:
+        t._grad = old + new if create_graph else _wrap(old._data + new._data, t._level)
 
 
 def _leading_to(deps: dict, tset: set) -> set:
