@@ -335,3 +335,41 @@ def run_cases(cases, runners, opts, L) -> int:
     for t in targets:
         print("  " + t.line())
     return 0
+
+
+def add_common_args(ap, cases: str) -> None:
+    """The options every benchmark script takes."""
+    ap.add_argument("--quick", action="store_true", help="few short rounds (a smoke run)")
+    ap.add_argument("--only", default=",".join(cases), help="comma-separated cases, e.g. a,b")
+    ap.add_argument("--rounds", type=int, help="timing rounds per case (default 7; quick 3)")
+    ap.add_argument("--target-ms", type=float,
+                    help="length of one measurement in ms (default 50; quick 10)")
+    ap.add_argument("--threads", type=int, default=0,
+                    help="pin BLAS and torch to this many threads (default: BLAS's own "
+                         "default, with torch set to match)")
+
+
+def finish_args(ap, opts, cases: str) -> list:
+    """Fill the defaults that depend on --quick; return the selected cases."""
+    opts.rounds = opts.rounds or (3 if opts.quick else 7)
+    opts.target_ms = opts.target_ms or (10.0 if opts.quick else 50.0)
+    opts.warmup = 1 if opts.quick else 3
+    chosen = [c.strip() for c in opts.only.split(",") if c.strip()]
+    unknown = set(chosen) - set(cases)
+    if unknown:
+        ap.error(f"--only: unknown case(s) {sorted(unknown)}; choose from {','.join(cases)}")
+    return chosen
+
+
+def print_header(title: str, versions: list) -> None:
+    """The machine, the versions and the load, so a reader can judge the numbers."""
+    import os
+    import platform
+
+    print(f"{title}  |  Python {platform.python_version()} on {platform.machine()}, "
+          f"{os.cpu_count()} CPUs  |  {', '.join(versions)}")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+    print(f"load average {load:.2f} at start"
+          + ("  (WARNING: the machine is busy; timings are noisy, and multithreaded BLAS "
+             "suffers most: consider --threads 1)" if load > 0.5 * (os.cpu_count() or 1)
+             else ""))

@@ -29,7 +29,6 @@ import gc
 import importlib
 import math
 import os
-import platform
 import sys
 import tracemalloc
 from pathlib import Path
@@ -42,7 +41,8 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))  # measure the checkout's weifen, installed or not
 
 import _micrograd as mg  # noqa: E402
-from _harness import (Result, Target, check_results, dist_version, flat,  # noqa: E402
+from _harness import (Result, Target, add_common_args, check_results,  # noqa: E402
+                      dist_version, finish_args, flat, print_header,
                       fmt_bytes, fmt_time, perf, print_time_table, profile, ratio_target,
                       run_cases, run_interleaved, set_clock, set_threads, short_exc)
 
@@ -521,41 +521,22 @@ def case_d(opts: argparse.Namespace, L: Libs) -> list[Target]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--quick", action="store_true", help="few short rounds (a smoke run)")
-    ap.add_argument("--only", default="a,b,c,d", help="comma-separated cases, e.g. a,b")
-    ap.add_argument("--rounds", type=int, help="timing rounds per case (default 7; quick 3)")
-    ap.add_argument("--target-ms", type=float,
-                    help="length of one measurement in ms (default 50; quick 10)")
-    ap.add_argument("--threads", type=int, default=0,
-                    help="pin BLAS and torch to this many threads (default: BLAS's own "
-                         "default, with torch set to match)")
+    add_common_args(ap, "abcd")
     ap.add_argument("--clock", choices=("wall", "cpu"), default="wall",
                     help="wall time (default), or this process's CPU time, steadier on a busy "
                          "machine (use with --threads 1)")
     ap.add_argument("--profile", default="",
                     help="after timing, cProfile weifen in these cases (e.g. a,b)")
     opts = ap.parse_args(argv)
-    opts.rounds = opts.rounds or (3 if opts.quick else 7)
-    opts.target_ms = opts.target_ms or (10.0 if opts.quick else 50.0)
-    opts.warmup = 1 if opts.quick else 3
+    cases = finish_args(ap, opts, "abcd")
     opts.mem_reps = 1 if opts.quick else 3
     set_clock(opts.clock)
-    cases = [c.strip() for c in opts.only.split(",") if c.strip()]
-    unknown = set(cases) - set("abcd")
-    if unknown:
-        ap.error(f"--only: unknown case(s) {sorted(unknown)}; choose from a,b,c,d")
 
     L = Libs()
     vers = [f"weifen {getattr(wf, '__version__', '?')}", f"numpy {np.__version__}"]
     for name, mod in (("torch", L.torch), ("autograd", L.ag), ("jax", L.jax)):
         vers.append(f"{name} {dist_version(name)}" if mod else f"{name} MISSING")
-    print(f"weifen core benchmarks  |  Python {platform.python_version()} on "
-          f"{platform.machine()}, {os.cpu_count()} CPUs  |  {', '.join(vers)}")
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
-    print(f"load average {load:.2f} at start"
-          + ("  (WARNING: the machine is busy; timings are noisy, and multithreaded BLAS "
-             "suffers most: consider --threads 1)" if load > 0.5 * (os.cpu_count() or 1)
-             else ""))
+    print_header("weifen core benchmarks", vers)
     opts.keep = []  # holds the thread limiter alive for the run
     threads = set_threads(opts.threads, L.torch, opts.keep)
     print(f"{threads}  |  {opts.rounds} interleaved rounds x ~{opts.target_ms:g} ms "

@@ -30,7 +30,6 @@ import argparse
 import importlib
 import math
 import os
-import platform
 import sys
 from pathlib import Path
 from typing import Any, Callable
@@ -41,7 +40,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))  # measure the checkout's weifen, installed or not
 
-from _harness import (Result, Target, check_results, dist_version,  # noqa: E402
+from _harness import (Result, Target, add_common_args, check_results,  # noqa: E402
+                      dist_version, finish_args, print_header,
                       pin_malloc, print_time_table, profile, ratio_target, run_interleaved,
                       run_cases, set_threads, short_exc)
 
@@ -421,14 +421,7 @@ def case_c(opts: argparse.Namespace, L: Libs) -> list[Target]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--quick", action="store_true", help="few short rounds (a smoke run)")
-    ap.add_argument("--only", default="a,b,c", help="comma-separated cases, e.g. a,c")
-    ap.add_argument("--rounds", type=int, help="timing rounds per case (default 7; quick 3)")
-    ap.add_argument("--target-ms", type=float,
-                    help="length of one measurement in ms (default 50; quick 10)")
-    ap.add_argument("--threads", type=int, default=0,
-                    help="pin BLAS and torch to this many threads (default: BLAS's own "
-                         "default, with torch set to match)")
+    add_common_args(ap, "abc")
     ap.add_argument("--profile", default="",
                     help="after timing, cProfile weifen's rows in these cases (e.g. a,c)")
     ap.add_argument("--malloc", choices=("pinned", "glibc"), default="pinned",
@@ -436,26 +429,14 @@ def main(argv: list[str] | None = None) -> int:
                          "temporaries reuse heap memory in every case (see _harness.pin_malloc); "
                          "glibc: leave its moving thresholds")
     opts = ap.parse_args(argv)
-    opts.rounds = opts.rounds or (3 if opts.quick else 7)
-    opts.target_ms = opts.target_ms or (10.0 if opts.quick else 50.0)
-    opts.warmup = 1 if opts.quick else 3
-    cases = [c.strip() for c in opts.only.split(",") if c.strip()]
-    unknown = set(cases) - set("abc")
-    if unknown:
-        ap.error(f"--only: unknown case(s) {sorted(unknown)}; choose from a,b,c")
+    cases = finish_args(ap, opts, "abc")
 
     alloc = pin_malloc() if opts.malloc == "pinned" else "malloc: glibc default (moving)"
     L = Libs()
     vers = [f"weifen {getattr(wf, '__version__', '?')}", f"numpy {np.__version__}"]
     for name, mod in (("torch", L.tfunc), ("jax", L.jax)):
         vers.append(f"{name} {dist_version(name)}" if mod else f"{name} MISSING")
-    print(f"weifen transform benchmarks  |  Python {platform.python_version()} on "
-          f"{platform.machine()}, {os.cpu_count()} CPUs  |  {', '.join(vers)}")
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
-    print(f"load average {load:.2f} at start"
-          + ("  (WARNING: the machine is busy; timings are noisy, and multithreaded BLAS "
-             "suffers most: consider --threads 1)" if load > 0.5 * (os.cpu_count() or 1)
-             else ""))
+    print_header("weifen transform benchmarks", vers)
     keep: list = []
     print(f"{set_threads(opts.threads, L.torch, keep)}  |  {opts.rounds} interleaved rounds x "
           f"~{opts.target_ms:g} ms per measurement, median reported"
