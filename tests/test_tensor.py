@@ -843,3 +843,15 @@ def test_tensor_of_tensor_is_a_detached_copy():
     assert not t.requires_grad
     t += 1
     close(x, [1.0, 2.0])
+
+
+def test_numpy_functions_weifen_does_not_differentiate_run_on_the_values():
+    x = wf.tensor([1.0, 0.0], requires_grad=True)
+    y = x * 2
+    assert np.allclose(y, [2.0, 0.0])
+    np.testing.assert_allclose(y, [2.0, 0.0])
+    assert np.isnan(y).tolist() == [False, False]
+    assert np.where(y)[0].tolist() == [0]          # NumPy's one-argument form
+    assert float(np.add.reduce(y)) == 2.0
+    s = np.sum(y)                                   # weifen's own: still differentiable
+    assert isinstance(s, wf.Tensor) and s.requires_grad

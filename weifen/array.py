@@ -6,6 +6,7 @@ primitives directly (the hot path); methods defer to the functions of ``weifen.n
 """
 from __future__ import annotations
 
+import inspect
 import numbers
 
 import numpy as np
@@ -38,6 +39,27 @@ def _binary(prim, swap=False):
             o = _ok(o)
             return NotImplemented if o is NotImplemented else prim.bind(self, o)
     return op
+
+
+def _signature(fn):
+    """``fn``'s signature, memoised on the function itself (derived data, not state)."""
+    sig = getattr(fn, "_weifen_signature", None)
+    if sig is None:
+        sig = fn._weifen_signature = inspect.signature(fn)
+    return sig
+
+
+def _plain(x):
+    """``x`` with every weifen value replaced by its NumPy array (containers one level deep)."""
+    if isinstance(x, ArrayMethods):
+        return np.asarray(x)
+    if isinstance(x, tuple):
+        return tuple(_plain(a) for a in x)
+    if isinstance(x, list):
+        return [_plain(a) for a in x]
+    if isinstance(x, dict):
+        return {k: _plain(v) for k, v in x.items()}
+    return x
 
 
 class ArrayMethods:
@@ -145,10 +167,14 @@ class ArrayMethods:
             d = d._primal_data()
         return d
 
+    def __array__(self, dtype=None, copy=None):
+        a = np.asarray(self._concrete())
+        return a if dtype is None else a.astype(dtype, copy=False)
+
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         fn = wnp.UFUNCS.get(ufunc.__name__) if method == "__call__" and not kwargs else None
-        if fn is None:
-            return NotImplemented
+        if fn is None:  # a ufunc weifen does not differentiate: NumPy on the values
+            return getattr(ufunc, method)(*_plain(inputs), **_plain(kwargs))
         return fn(*inputs)
 
     def __array_function__(self, func, types, args, kwargs):
@@ -160,7 +186,13 @@ class ArrayMethods:
             if name in ("result_type", "iscomplexobj", "isrealobj"):
                 return func(*[np.empty((), a.dtype) if isinstance(a, ArrayMethods) else a
                               for a in args], **kwargs)
-            return NotImplemented
+            # a NumPy function weifen does not differentiate (np.allclose, np.isnan, ...):
+            # it runs on the values and returns what NumPy returns, as for torch tensors
+            return func(*_plain(args), **_plain(kwargs))
+        try:
+            _signature(fn).bind(*args, **kwargs)
+        except TypeError:  # a NumPy form weifen's function does not take (np.where(c))
+            return func(*_plain(args), **_plain(kwargs))
         return fn(*args, **kwargs)
 
     # -------------------------------------------------------------- NumPy-named methods
