@@ -658,5 +658,9 @@ EXCLUDED_PRIMS: dict[str, str] = {
                  "with its own rules, by their second-order checks",
     "embed_diagonal": "the adjoint of diagonal: run by the vjp and second-order checks of "
                       "diagonal and trace",
+    "gather": "indexing by an index that varies per vmap example (vmap turns x[i] into it); "
+              "checked against loops, torch and differences in tests/test_vmap.py",
+    "gather_add": "the adjoint of gather: run by its vjp and second-order checks in "
+                  "tests/test_vmap.py",
 }
 

@@ -179,6 +179,10 @@ class ArrayMethods:
 
     def __array_function__(self, func, types, args, kwargs):
         fn = getattr(wnp, func.__name__, None)
+        if fn is None and func.__name__ in ("zeros_like", "ones_like", "full_like"):
+            from weifen import creation
+
+            fn = getattr(creation, func.__name__)
         if fn is None or not callable(fn) or isinstance(fn, type(np)):
             name = func.__name__
             if name in ("shape", "ndim", "size") and len(args) == 1 and not kwargs:

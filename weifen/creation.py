@@ -156,14 +156,17 @@ def linspace(start: float, stop: float, num: int = 50, endpoint: bool = True,
     return _make(np.linspace(start, stop, num, endpoint=endpoint, dtype=dtype), requires_grad)
 
 
-def _data_of(x: Any) -> Any:
-    from weifen.tape.tensor import Tensor
+def _like(x: Any) -> tuple[Any, dict]:
+    """The raw array under ``x`` and the ``shape=`` to ask of a ``*_like`` function.
 
-    while isinstance(x, Tensor):
-        x = x._data
-    while isinstance(x, Box):
-        x = x._primal_data()
-    return x
+    Inside vmap a value's shape is one example's; the raw array underneath holds the batch.
+    """
+    d = x
+    while isinstance(d, Box):
+        d = d._primal_data()
+    if isinstance(x, Box) and tuple(x.shape) != tuple(getattr(d, "shape", ())):
+        return d, {"shape": tuple(x.shape)}
+    return d, {}
 
 
 def zeros_like(x: Any, dtype: Any = None, requires_grad: bool = False) -> "Tensor":
@@ -173,7 +176,8 @@ def zeros_like(x: Any, dtype: Any = None, requires_grad: bool = False) -> "Tenso
     >>> wf.zeros_like(wf.ones(2))
     tensor([0., 0.])
     """
-    return _make(np.zeros_like(_data_of(x), dtype=dtype), requires_grad)
+    d, kw = _like(x)
+    return _make(np.zeros_like(d, dtype=dtype, **kw), requires_grad)
 
 
 def ones_like(x: Any, dtype: Any = None, requires_grad: bool = False) -> "Tensor":
@@ -183,7 +187,8 @@ def ones_like(x: Any, dtype: Any = None, requires_grad: bool = False) -> "Tensor
     >>> wf.ones_like(wf.zeros(2))
     tensor([1., 1.])
     """
-    return _make(np.ones_like(_data_of(x), dtype=dtype), requires_grad)
+    d, kw = _like(x)
+    return _make(np.ones_like(d, dtype=dtype, **kw), requires_grad)
 
 
 def full_like(x: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False):
@@ -193,7 +198,8 @@ def full_like(x: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = 
     >>> wf.full_like(wf.zeros(2), 3.0)
     tensor([3., 3.])
     """
-    return _make(np.full_like(_data_of(x), fill_value, dtype=dtype), requires_grad)
+    d, kw = _like(x)
+    return _make(np.full_like(d, fill_value, dtype=dtype, **kw), requires_grad)
 
 
 def rand(*shape: Any, dtype: Any = None, requires_grad: bool = False) -> "Tensor":

@@ -266,6 +266,17 @@ def _has_batched(index: Any) -> bool:
     return isinstance(index, Batched)
 
 
+def _gather_form(index: Any) -> tuple[int, Any]:
+    """``(axis, idx)`` when ``index`` is full slices then one integer array, else ``(0, None)``."""
+    items = index if isinstance(index, tuple) else (index,)
+    *lead, last = items
+    full = slice(None)
+    if all(isinstance(i, slice) and i == full for i in lead) and \
+            getattr(last, "dtype", np.dtype(float)).kind in "iu" and hasattr(last, "_level"):
+        return len(lead), last
+    return 0, None
+
+
 def getitem(x: Any, index: Any) -> Any:
     """``x[index]`` with NumPy's basic and advanced indexing; repeated indices accumulate in
     the gradient (``Tensor.__getitem__`` calls this).
@@ -278,6 +289,9 @@ def getitem(x: Any, index: Any) -> Any:
     tensor([2., 0., 1.])
     """
     if _has_batched(index):  # an index that varies per example of a vmap
+        k, idx = _gather_form(index)
+        if idx is not None:  # x[i] or x[:, ..., :, i]: a gather along one axis
+            return _t(I.gather_p.bind(_raw(x), idx, axis=k, shape=shape_of(x)))
         from weifen.batching.batched import map_examples
 
         return map_examples(getitem, x, index)
@@ -349,9 +363,7 @@ def take(a: Any, indices: Any, axis: Any = None) -> Any:
         return getitem(ravel(a), indices)
     ax = _norm_axis(axis, len(shape_of(a)), "take")
     if _has_batched(indices):
-        from weifen.batching.batched import map_examples
-
-        return map_examples(lambda a, i: take(a, i, axis=axis), a, indices)
+        return _t(I.gather_p.bind(a, indices, axis=ax, shape=shape_of(a)))
     return getitem(a, _axis_index(ax, _raw(_concrete(indices))))
 
 

@@ -27,7 +27,7 @@ import numpy as np
 
 from weifen.core.backend import scatter_add
 from weifen.core.primitive import Box, Primitive
-from weifen.prims.shape import shape_of, transpose_p
+from weifen.prims.shape import reshape_p, shape_of, transpose_p
 
 _NONE = type(None)
 _ELLIPSIS = type(Ellipsis)
@@ -193,6 +193,82 @@ index_update_p = Primitive(
          lambda dv, out, x, v, index=(): index_add_p(dv, shape=shape_of(out), index=index)))
 
 
+# ---------------------------------------------------------------- gather: an index that is data
+# ``x[idx]`` along one axis with the integer array ``idx`` as an argument, not a param:
+# what vmap needs when the index varies per example (per-example labels in a loss).
+def _gather(x, idx, axis=0, shape=()):
+    return np.take(_indexable(x), idx, axis=axis)
+
+
+def _gather_add(g, idx, axis=0, shape=()):
+    out = np.zeros_like(g, shape=shape)
+    scatter_add(out, (slice(None),) * axis + (idx,), g)
+    return out
+
+
+gather_p = Primitive(
+    "gather", _gather, keep=((1,), ()),
+    vjp=(lambda g, out, x, idx, axis=0, shape=():
+         gather_add_p(g, idx, axis=axis, shape=shape), None),
+    jvp=(lambda dx, out, x, idx, axis=0, shape=(): gather_p(dx, idx, axis=axis, shape=shape),
+         None))
+
+gather_add_p = Primitive(
+    "gather_add", _gather_add, keep=((1,), ()),
+    vjp=(lambda g, out, x, idx, axis=0, shape=(): gather_p(g, idx, axis=axis, shape=shape),
+         None),
+    jvp=(lambda dx, out, x, idx, axis=0, shape=():
+         gather_add_p(dx, idx, axis=axis, shape=shape), None))
+
+
+def _flat_index(idx, B, n):
+    """Per-example indices into axis ``n`` as indices into the flattened (B * n) axis."""
+    k = len(shape_of(idx)) - 1
+    off = np.arange(B).reshape((B,) + (1,) * k) * n
+    return idx % n + off
+
+
+def _gather_batch(vals, bd, B, axis=0, shape=()):
+    x, idx = vals
+    shape = tuple(shape)
+    if not bd[1]:  # one index for every example
+        return gather_p(x, idx, axis=axis + 1, shape=(B,) + shape)
+    if not bd[0]:  # one array, indexed per example: the batch axis lands at ``axis``
+        return _move(gather_p(x, idx, axis=axis, shape=shape), axis, 0)
+    n = shape[axis]
+    rest = shape[:axis] + shape[axis + 1:]
+    xf = reshape_p(_move(x, axis + 1, 1), shape=(B * n,) + rest)
+    k = len(shape_of(idx)) - 1
+    out = gather_p(xf, _flat_index(idx, B, n), axis=0, shape=(B * n,) + rest)
+    # (B, *idx, *before, *after) -> (B, *before, *idx, *after)
+    perm = ((0,) + tuple(range(1 + k, 1 + k + axis)) + tuple(range(1, 1 + k))
+            + tuple(range(1 + k + axis, 1 + k + len(rest))))
+    return transpose_p(out, axes=perm)
+
+
+def _gather_add_batch(vals, bd, B, axis=0, shape=()):
+    from weifen.prims._batch import materialize
+
+    g, idx = vals
+    shape = tuple(shape)
+    if not bd[1]:
+        return gather_add_p(g, idx, axis=axis + 1, shape=(B,) + shape)
+    g = materialize(g, bd[0], B)
+    n = shape[axis]
+    rest = shape[:axis] + shape[axis + 1:]
+    k = len(shape_of(idx)) - 1
+    # (B, *before, *idx, *after) -> (B, *idx, *before, *after), the layout of the flat gather
+    perm = ((0,) + tuple(range(1 + axis, 1 + axis + k)) + tuple(range(1, 1 + axis))
+            + tuple(range(1 + axis + k, 1 + k + len(rest))))
+    flat = gather_add_p(transpose_p(g, axes=perm), _flat_index(idx, B, n), axis=0,
+                        shape=(B * n,) + rest)
+    return _move(reshape_p(flat, shape=(B, n) + rest), 1, axis + 1)
+
+
+gather_p.batch = _gather_batch
+gather_add_p.batch = _gather_add_batch
+
+
 # ---------------------------------------------------------------- batch rules (vmap)
 # The batched index is ``(slice(None),) + index``. Where NumPy moves the advanced-index
 # axes to the front (int/array items not adjacent) they land before the batch axis, so
@@ -250,4 +326,4 @@ index_update_p.batch = _index_update_batch
 
 
 __all__ = ["normalize_index", "is_basic", "take", "getitem_p", "index_p", "index_add_p",
-           "index_update_p"]
+           "index_update_p", "gather_p", "gather_add_p"]
