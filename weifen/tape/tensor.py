@@ -504,6 +504,7 @@ def _bump(t: Tensor) -> None:
 
 
 _EMPTY: dict = {}
+_NONE1 = (None,)
 
 
 def _keep_indices(prim, parents) -> tuple | None:
@@ -601,7 +602,7 @@ def _unary0(prim, a: Tensor) -> Tensor:
         v = a._ver
         n.vsnap = 0 if v is None else v[0]
     else:
-        n.vals = n.args = (None,)
+        n.vals = n.args = _NONE1  # shared: nothing saved, nothing allocated
         n.vsnap = None
     t._node = n
     if prim.save_out:
