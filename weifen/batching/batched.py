@@ -79,12 +79,6 @@ def _loop(prim, vals, bd, B, params):
     return out
 
 
-def _batched_leaves(tree: Any) -> list:
-    from weifen.core.pytree import tree_flatten
-
-    return [a for a in tree_flatten(tree)[0] if isinstance(a, Batched)]
-
-
 def map_examples(fn: Any, *args: Any) -> Any:
     """``fn(*args)`` example by example, for arguments a batch rule cannot take as data.
 

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import contextvars
 import functools
-from contextlib import contextmanager
-from typing import Iterator
 
 _STATE: contextvars.ContextVar[tuple[int, int]] = contextvars.ContextVar(
     "weifen_state", default=(0, -1)
@@ -33,15 +31,26 @@ def recording(level: int) -> bool:
     return level > _STATE.get()[1]
 
 
-@contextmanager
-def new_level() -> Iterator[int]:
-    """Open a transform level one deeper than the current one; yields its number."""
-    d, ng = _STATE.get()
-    token = _STATE.set((d + 1, ng))
-    try:
-        yield d + 1
-    finally:
-        _STATE.reset(token)
+class new_level:
+    """Open a transform level one deeper than the current one: ``with new_level() as L``.
+
+    ``new_level(floor=L)`` instead makes the depth at least ``L`` (a VJP function run after
+    its level closed: transforms opened inside it must sit above ``L``).
+    """
+
+    __slots__ = ("_floor", "_token")
+
+    def __init__(self, floor: int | None = None) -> None:
+        self._floor = floor
+
+    def __enter__(self) -> int:
+        d, ng = _STATE.get()
+        L = d + 1 if self._floor is None else max(d, self._floor)
+        self._token = _STATE.set((L, ng))
+        return L
+
+    def __exit__(self, *exc: object) -> None:
+        _STATE.reset(self._token)
 
 
 class _GradMode:

@@ -6,7 +6,7 @@ from typing import Any, Callable
 import numpy as np
 
 from weifen.core.pytree import tree_flatten, tree_unflatten
-from weifen.core.state import _STATE
+from weifen.core.state import new_level
 from weifen.errors import ShapeError
 from weifen.forward.dual import Dual, make_dual
 from weifen.prims.shape import shape_of
@@ -25,14 +25,9 @@ def _primal_of(o: Any, L: int) -> Any:
 
 def _jvp_flat(f: Callable, args: list, tans: list,
               has_aux: bool = False) -> tuple[list, list, Any]:
-    d, ng = _STATE.get()
-    L = d + 1
-    token = _STATE.set((L, ng))
-    try:
+    with new_level() as L:
         duals = [x if t is None else make_dual(x, t, L) for x, t in zip(args, tans)]
         res = f(*duals)
-    finally:
-        _STATE.reset(token)
     outs, tree = tree_flatten(res)
     if len(outs) != 1 and has_aux is None:
         raise NotImplementedError("jacfwd: f must return a single array")

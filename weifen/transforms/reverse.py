@@ -13,7 +13,7 @@ from typing import Any, Callable
 import numpy as np
 
 from weifen.core.pytree import tree_flatten, tree_unflatten
-from weifen.core.state import _STATE
+from weifen.core.state import _STATE, new_level
 from weifen.errors import ShapeError, WeifenTypeError
 from weifen.prims.shape import shape_of
 from weifen.tape.engine import _run, run_backward
@@ -31,14 +31,9 @@ def _vjp_flat(f: Callable, args: tuple, nums: tuple, has_aux: bool):
     flat = [U.as_value(x) for x in flat]
     for x in flat:
         U.check_float(x, "differentiation")
-    d, ng = _STATE.get()
-    L = d + 1
-    token = _STATE.set((L, ng))
-    try:
+    with new_level() as L:
         leaves = [U.leaf(x, L) for x in flat]
         res = f(*U.rebuild(args, nums, defs, leaves))
-    finally:
-        _STATE.reset(token)
     aux = None
     if has_aux:
         if not (isinstance(res, (tuple, list)) and len(res) == 2):
@@ -62,12 +57,8 @@ def _backward_to(outs: list, cts: list, leaves: list, flat: list, L: int,
             seeds.append(c)
     if roots:
         # transforms opened inside the backward pass (vmap over vjp_fn) sit above level L
-        d, ng = _STATE.get()
-        token = _STATE.set((max(d, L), ng))
-        try:
+        with new_level(floor=L):
             grads = run_backward(roots, seeds, targets=leaves, retain_graph=retain, prune=False)
-        finally:
-            _STATE.reset(token)
     else:
         grads = [None] * len(leaves)
     return [_zeros_like(x) if g is None else g for g, x in zip(grads, flat)]
@@ -175,10 +166,10 @@ def _vg_plain(f: Callable, args: tuple, nums: tuple, single: bool):
             xs.append(x._data)
         else:
             return None
+    # new_level(), inlined (this is the scalar hot path): one level for the forward and the
+    # backward pass, so a transform opened by a rule during backward sits above L too
     d, ng = _STATE.get()
     L = d + 1
-    # one level for the forward and the backward pass: a transform opened by a rule during
-    # backward then sits above L, as one opened by f does
     token = _STATE.set((L, ng))
     try:
         leaves = [U.leaf(x, L) for x in xs]

@@ -5,7 +5,7 @@ from typing import Any, Callable
 
 from weifen.batching.batched import Batched, make_batched
 from weifen.core.pytree import tree_flatten, tree_unflatten
-from weifen.core.state import _STATE
+from weifen.core.state import new_level
 from weifen.errors import ShapeError, WeifenValueError
 from weifen.prims.shape import shape_of, transpose_p
 from weifen.transforms import _util as U
@@ -70,15 +70,10 @@ def vmap(f: Callable, in_axes: Any = 0, out_axes: Any = 0) -> Callable:
         if len(sizes) > 1:
             raise ShapeError(f"vmap: mapped axes have different sizes {sorted(sizes)}")
         B = sizes.pop()
-        d, ng = _STATE.get()
-        L = d + 1
-        token = _STATE.set((L, ng))
-        try:
+        with new_level() as L:
             boxed = [x if a is None else make_batched(_move(U.as_value(x), a, 0), L, B)
                      for x, a in zip(leaves, axes)]
             res = f(*tree_unflatten(tree, boxed))
-        finally:
-            _STATE.reset(token)
         outs, otree = tree_flatten(res)
         oaxes = _broadcast_axes(out_axes, (res,), "out_axes") if not isinstance(
             out_axes, (tuple, list)) else _prefix(out_axes, res, "out_axes")
