@@ -29,7 +29,8 @@ def _seed(root: Tensor, g: Any, create_graph: bool) -> Any:
     L = root._level
     d = root._data
     if g is None:
-        if shape_of(d) != ():
+        s = shape_of(d)
+        if s != () and int(np.prod(s)) != 1:  # one element, as torch allows
             raise GraphError(
                 f"grad can be implicitly created only for scalar outputs; this output has "
                 f"shape {shape_of(d)}: pass backward(gradient=...) with that shape (a VJP)")
