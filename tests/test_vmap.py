@@ -224,3 +224,34 @@ def test_per_example_cross_entropy_gradients_match_torch():
         Wt = torch.tensor(W, requires_grad=True)
         (-torch.log_softmax(torch.tensor(xs[k]) @ Wt, -1)[int(ys[k])]).backward()
         np.testing.assert_allclose(pe[k], Wt.grad.numpy(), rtol=1e-12)
+
+
+def test_jacobians_of_an_mlp_take_the_identity_seed_shortcut_and_stay_exact():
+    """n = 48 (48 x 48 >= 1024 entries): the matmul batch rule sees the identity seed."""
+    rng = np.random.default_rng(5)
+    n = 48
+    W1, W2 = rng.standard_normal((n, n)) / 7, rng.standard_normal((n, n)) / 7
+    x = rng.standard_normal(n)
+    f = lambda x: wf.tanh(W2 @ wf.tanh(W1 @ x))  # noqa: E731
+    h1 = np.tanh(W1 @ x)
+    h2 = np.tanh(W2 @ h1)
+    exact = ((1 - h2 ** 2)[:, None] * W2 * (1 - h1 ** 2)[None, :]) @ W1
+    np.testing.assert_allclose(np.asarray(wf.jacrev(f)(x)), exact, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(np.asarray(wf.jacfwd(f)(x)), exact, rtol=1e-12, atol=1e-15)
+
+
+def test_identity_seed_detection_is_exact():
+    from weifen.prims.linalg import _diagonal_of
+
+    n = 40
+    d = np.diag(np.arange(1.0, n + 1))
+    assert np.array_equal(_diagonal_of(d), np.arange(1.0, n + 1))
+    for i, j in [(5, 7), (n - 1, n - 2), (0, n - 1), (n - 1, 0)]:
+        e = d.copy()
+        e[i, j] = 1e-300                      # any off-diagonal value: not diagonal
+        assert _diagonal_of(e) is None
+    e = d.copy()
+    e[3, 4] = -0.0                            # negative zero is zero
+    assert _diagonal_of(e) is not None
+    assert _diagonal_of(np.eye(10)) is None   # small: not worth the check
+    assert _diagonal_of(np.ones((n, n + 1))) is None
