@@ -32,6 +32,7 @@ import pytest
 
 import weifen as wf
 from spec import OpSpec, Sample
+from test_spec_ops import _params as _spec_params  # noqa: E402
 from test_spec_ops import (CASES, EXACT, ROWS, _dargs, _diffable, _full, _missing, close, f_wf,
                            like, outs, pack, ref, rng_case)
 
@@ -132,15 +133,7 @@ def same(got, want: list[np.ndarray], what: str, tol: dict = VALUE) -> None:
 
 
 def _params(check: str, pred, cases=None) -> list:
-    out = []
-    for row, s in CASES if cases is None else cases:
-        if not pred(row, s):
-            continue
-        reason = (KNOWN_BUGS.get((check, row.name, s.desc))
-                  or KNOWN_BUGS.get((check, row.name, "*")))
-        marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-        out.append(pytest.param(row, s, id=f"{row.name}[{s.desc}]", marks=marks))
-    return out
+    return _spec_params(check, pred, cases, KNOWN_BUGS)
 
 
 def _ndims(s: Sample, pos: list[int]) -> list[int]:

@@ -63,13 +63,15 @@ def _numeric(row: OpSpec, s: Sample) -> bool:
     return _diffable(row, s) and s.numeric
 
 
-def _params(check: str, pred) -> list:
+def _params(check: str, pred, cases=None, known=None) -> list:
+    """pytest params for the (row, sample) cases ``pred`` keeps, known bugs marked xfail."""
+    known = KNOWN_BUGS if known is None else known
     out = []
-    for row, s in CASES:
+    for row, s in CASES if cases is None else cases:
         if not pred(row, s):
             continue
-        reason = (KNOWN_BUGS.get((check, row.name, s.desc))
-                  or KNOWN_BUGS.get((check, row.name, "*")))
+        reason = (known.get((check, row.name, s.desc))
+                  or known.get((check, row.name, "*")))
         marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
         out.append(pytest.param(row, s, id=f"{row.name}[{s.desc}]", marks=marks))
     return out
