@@ -90,7 +90,7 @@ def _tanh_scale(g, o, x):
     # g (1 - o^2). A batch of cotangents against one plain output (vmap of a VJP: Jacobians)
     # takes one big product; otherwise three array-array products beat NumPy's slower
     # Python-scalar subtraction on small arrays (the eager hot path).
-    if isinstance(g, Box) and not isinstance(o, Box):
+    if type(g) is not np.ndarray and isinstance(g, Box) and not isinstance(o, Box):
         return g * (1 - o * o)
     return g - g * (o * o)
 

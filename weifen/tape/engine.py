@@ -171,40 +171,61 @@ def _run(starts, targets, retain_graph, create_graph, L, prune=True):
                 t._grad = _as_grad(g, t, create_graph)
         ov = n.outver
         if ov is not None and ov[0]:
-            _check_versions(n)
+            _check_versions(n, L)
         vs = n.vsnap
         if vs is not None:
             if vs:
-                _check_versions(n)
+                _check_versions(n, L)
             else:  # nothing was modified before recording: only a moved counter matters
                 for a in n.args:
                     if type(a) is Tensor and a._ver is not None and a._ver[0]:
-                        _check_versions(n)
+                        _check_versions(n, L)
         rules = n.prim.vjp
         if create_graph:
             vals = n.args
-            out = _wrap(n.out, n.level, n) if n.out is not None else None
+            out = _wrap(n.out, L, n) if n.out is not None else None
         else:
             out = n.out
         params = n.params
         shapes = n.shapes
-        if shapes is None and want is None and type(rules) is tuple:
-            # the common case, kept short: one rule per input, no unbroadcast, no pruning
-            for p, rule in zip(parents, rules):
+        if shapes is None and want is None and type(rules) is tuple and len(parents) < 3:
+            # the common case, kept short: one or two inputs of which one needs grad, one
+            # rule per input, no unbroadcast, no pruning (both inputs: the loop below)
+            if len(parents) == 1:
+                p = parents[0]
+                rule = rules[0]
+                gi = None if rule is None else (
+                    rule(g, out, *vals, **params) if params else rule(g, out, vals[0]))
+            else:
+                p, p1 = parents
                 if p is None:
+                    p = p1
+                    rule = rules[1]
+                elif p1 is None:
+                    rule = rules[0]
+                else:
+                    rule = False  # both inputs need grad
+                if rule is False:
+                    gi = None
+                    for p, rule in zip(parents, rules):
+                        gi = None if rule is None else (
+                            rule(g, out, *vals, **params) if params else rule(g, out, *vals))
+                        _deliver(p, gi, deps, buf, ready)
+                    if not retain_graph:
+                        n.vals = n.args = n.out = None
                     continue
                 gi = None if rule is None else (
-                    rule(g, out, *vals, **params) if params else rule(g, out, *vals))
-                # _deliver(p, gi, ...), inlined: this loop is the backward hot path
-                d = deps[p] - 1
-                if d == 0:
-                    q = pop(p, None)
-                    ready.append((p, gi if q is None else (q if gi is None else q + gi)))
-                else:
-                    deps[p] = d
-                    if gi is not None:
-                        q = buf.get(p)
-                        buf[p] = gi if q is None else q + gi
+                    rule(g, out, *vals, **params) if params else rule(g, out, vals[0], vals[1]))
+            # _deliver(p, gi, ...), inlined: this is the backward hot path
+            d = deps[p] - 1
+            if d == 0:
+                q = pop(p, None)
+                ready.append((p, gi if q is None else (q if gi is None else q + gi)))
+            else:
+                deps[p] = d
+                if gi is not None:
+                    q = buf.get(p)
+                    buf[p] = gi if q is None else q + gi
         else:
             if type(rules) is tuple:
                 gs = None
@@ -248,8 +269,7 @@ def _deliver(p: Any, gi: Any, deps: dict, buf: dict, ready: list) -> None:
             buf[p] = gi if q is None else q + gi
 
 
-def _check_versions(n: Node) -> None:
-    L = n.level
+def _check_versions(n: Node, L: float) -> None:
     vs = None
     for a in n.args:
         if isinstance(a, Tensor) and a._level == L:

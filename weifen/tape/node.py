@@ -34,7 +34,7 @@ class Node:
     """
 
     __slots__ = ("prim", "params", "parents", "vals", "args", "out", "shapes", "vsnap",
-                 "outver", "level", "retain", "__weakref__")
+                 "outver", "retain", "__weakref__")
 
     def name(self) -> str:
         return self.prim.backward_name

@@ -24,6 +24,7 @@ from weifen.tape.node import LeafNode, Node
 from weifen.tape import _prims as _P
 
 _new = object.__new__
+_nd = np.ndarray
 
 
 def _wrap(data: Any, level: float = 0, node: Any = None) -> "Tensor":
@@ -411,7 +412,6 @@ def _fast_binary(prim, general, reflected=False):
         n.prim = prim
         n.params = _EMPTY
         n.parents = (an, bn)
-        n.level = L
         n.retain = None
         k0, k1 = keep2[(an is not None) + 2 * (bn is not None)]
         vs = None
@@ -424,9 +424,12 @@ def _fast_binary(prim, general, reflected=False):
         n.vsnap = vs
         n.vals = (ad if k0 else None, bd if k1 else None)
         n.args = (a if k0 else None, b if k1 else None)
-        n.shapes = None
-        if broadcasts:
+        # a Python number never changes the output's shape; same-shape arrays neither
+        if broadcasts and to is Tensor and not (
+                type(ad) is _nd and type(bd) is _nd and ad.shape == bd.shape):
             n.shapes = _broadcast_shapes(out, ad, bd, an, bn)
+        else:
+            n.shapes = None
         t._node = n
         if save_out:
             n.out = out
@@ -533,7 +536,6 @@ def _record(prim, args, vals, parents, params, out, L):
     n.prim = prim
     n.params = params
     n.parents = parents
-    n.level = L
     n.retain = None
     if prim.broadcasts:
         so = shape_of(out)
@@ -592,7 +594,6 @@ def _unary0(prim, a: Tensor) -> Tensor:
     n.prim = prim
     n.params = _EMPTY
     n.parents = (an,)
-    n.level = L
     n.retain = None
     n.shapes = None
     keep = prim.keep
