@@ -103,9 +103,7 @@ def _run(starts, targets, retain_graph, create_graph, L, prune=True):
     Leaf = LeafNode
     while stack:
         n = stack.pop()
-        if type(n) is Leaf:
-            continue
-        for p in n.parents:
+        for p in n.parents:  # a LeafNode's parents are ()
             if p is not None:
                 if p in deps:
                     deps[p] += 1
@@ -189,43 +187,42 @@ def _run(starts, targets, retain_graph, create_graph, L, prune=True):
         params = n.params
         shapes = n.shapes
         if shapes is None and want is None and type(rules) is tuple and len(parents) < 3:
-            # the common case, kept short: one or two inputs of which one needs grad, one
-            # rule per input, no unbroadcast, no pruning (both inputs: the loop below)
+            # the common case, kept short: one or two inputs, one rule per input, no
+            # unbroadcast, no pruning. Cotangent gi goes to node p (and gi1 to p1).
+            p1 = None
             if len(parents) == 1:
                 p = parents[0]
                 rule = rules[0]
                 gi = None if rule is None else (
-                    rule(g, out, *vals, **params) if params else rule(g, out, vals[0]))
+                    rule(g, out, vals[0], **params) if params else rule(g, out, vals[0]))
             else:
                 p, p1 = parents
+                x, y = vals
                 if p is None:
-                    p = p1
+                    p, p1 = p1, None
                     rule = rules[1]
-                elif p1 is None:
-                    rule = rules[0]
                 else:
-                    rule = False  # both inputs need grad
-                if rule is False:
-                    gi = None
-                    for p, rule in zip(parents, rules):
-                        gi = None if rule is None else (
-                            rule(g, out, *vals, **params) if params else rule(g, out, *vals))
-                        _deliver(p, gi, deps, buf, ready)
-                    if not retain_graph:
-                        n.vals = n.args = n.out = None
-                    continue
+                    rule = rules[0]
+                    if p1 is not None:
+                        rule1 = rules[1]
+                        gi1 = None if rule1 is None else (
+                            rule1(g, out, x, y, **params) if params else rule1(g, out, x, y))
                 gi = None if rule is None else (
-                    rule(g, out, *vals, **params) if params else rule(g, out, vals[0], vals[1]))
-            # _deliver(p, gi, ...), inlined: this is the backward hot path
-            d = deps[p] - 1
-            if d == 0:
-                q = pop(p, None)
-                ready.append((p, gi if q is None else (q if gi is None else q + gi)))
-            else:
-                deps[p] = d
-                if gi is not None:
-                    q = buf.get(p)
-                    buf[p] = gi if q is None else q + gi
+                    rule(g, out, x, y, **params) if params else rule(g, out, x, y))
+            while True:
+                # _deliver(p, gi, ...), inlined: this is the backward hot path
+                d = deps[p] - 1
+                if d == 0:
+                    q = pop(p, None)
+                    ready.append((p, gi if q is None else (q if gi is None else q + gi)))
+                else:
+                    deps[p] = d
+                    if gi is not None:
+                        q = buf.get(p)
+                        buf[p] = gi if q is None else q + gi
+                if p1 is None:
+                    break
+                p, gi, p1 = p1, gi1, None
         else:
             if type(rules) is tuple:
                 gs = None

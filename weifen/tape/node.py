@@ -14,6 +14,7 @@ class LeafNode:
     """Where gradients of a leaf Tensor arrive (PyTorch's AccumulateGrad)."""
 
     __slots__ = ("ref", "__weakref__")
+    parents = ()  # a leaf has no inputs (the engine walks every node's parents)
 
     def __init__(self, tensor: Any) -> None:
         # a transform's leaves pass None: their gradients are returned, never stored
