@@ -94,12 +94,17 @@ def run_backward(
 
 def _run(starts, targets, retain_graph, create_graph, L, prune=True):
     # 1. dependency counts: how many recorded consumers each node has in this graph
-    deps: dict = {}
-    stack = []
-    for n, _ in starts:
-        if n not in deps:
-            deps[n] = 0
-            stack.append(n)
+    if len(starts) == 1:
+        n0 = starts[0][0]
+        deps: dict = {n0: 0}
+        stack = [n0]
+    else:
+        deps = {}
+        stack = []
+        for n, _ in starts:
+            if n not in deps:
+                deps[n] = 0
+                stack.append(n)
     Leaf = LeafNode
     while stack:
         n = stack.pop()
@@ -110,35 +115,37 @@ def _run(starts, targets, retain_graph, create_graph, L, prune=True):
                 else:
                     deps[p] = 1
                     stack.append(p)
-    # 2. which nodes lead to a target
+    # 2. which nodes lead to a target; non-leaf targets (autograd.grad with respect to an
+    # intermediate) are looked up at every node (``inner``)
     want = tset = None
+    inner = False
     if targets is not None:
         tnodes = [t._node for t in targets]
         tset = set(tnodes)
         if prune:
             want = _leading_to(deps, tset)
-    results: dict = {}
-    # 3. Kahn's algorithm, computing cotangents as nodes become ready. ``ready`` holds
-    # (node, complete cotangent); ``buf`` accumulates for nodes with consumers still to run.
-    buf: dict = {}
-    for n, g in starts:
-        q = buf.get(n)
-        buf[n] = g if q is None else q + g
-    # only a start can have no consumer (every other node was found as someone's input)
-    if len(starts) == 1:
-        n = starts[0][0]
-        ready = [(n, buf.pop(n))] if deps[n] == 0 else []
-    else:
-        ready = [(n, buf.pop(n, None)) for n in dict.fromkeys(n for n, _ in starts)
-                 if deps[n] == 0]
-    pop = buf.pop
-    # non-leaf targets (autograd.grad w.r.t. an intermediate) are looked up per node
-    inner = False
-    if tset is not None:
-        for t in tset:
+        for t in tnodes:
             if type(t) is not Leaf:
                 inner = True
                 break
+    results: dict = {}
+    # 3. Kahn's algorithm, computing cotangents as nodes become ready. ``ready`` holds
+    # (node, complete cotangent); ``buf`` accumulates for nodes with consumers still to run.
+    # Only a start can have no consumer (every other node was found as someone's input).
+    buf: dict = {}
+    if len(starts) == 1:
+        if deps[n0] == 0:
+            ready = [starts[0]]
+        else:
+            ready = []
+            buf[n0] = starts[0][1]
+    else:
+        for n, g in starts:
+            q = buf.get(n)
+            buf[n] = g if q is None else q + g
+        ready = [(n, buf.pop(n, None)) for n in dict.fromkeys(n for n, _ in starts)
+                 if deps[n] == 0]
+    pop = buf.pop
     while ready:
         n, g = ready.pop()
         if type(n) is Leaf:

@@ -17,7 +17,7 @@ from weifen.core.state import _STATE, new_level
 from weifen.errors import ShapeError, WeifenTypeError
 from weifen.prims.shape import shape_of
 from weifen.tape.engine import _run, run_backward
-from weifen.tape.tensor import Tensor
+from weifen.tape.tensor import Tensor, _wrap
 from weifen.transforms import _util as U
 
 
@@ -146,36 +146,33 @@ def value_and_grad(f: Callable, argnums: int | tuple = 0, has_aux: bool = False)
     return vg
 
 
-def _run_engine(starts: list, leaves: list, L: int) -> list:
-    return _run(starts, leaves, False, False, L, False)
-
-
 def _vg_plain(f: Callable, args: tuple, nums: tuple, single: bool):
     """value_and_grad when every differentiated argument is one float or float array.
 
     The common case, without pytree handling; returns ``None`` to defer to the general path.
     """
-    xs = []
-    for a in nums:
-        x = args[a]
-        t = type(x)
-        if t is float or (t is np.ndarray and x.dtype.kind == "f"):
-            xs.append(x)
-        elif t is Tensor and x._level == 0 and x._node is None and (
-                type(x._data) is float or x._data.dtype.kind == "f"):
-            xs.append(x._data)
-        else:
-            return None
     # new_level(), inlined (this is the scalar hot path): one level for the forward and the
     # backward pass, so a transform opened by a rule during backward sits above L too
     d, ng = _STATE.get()
     L = d + 1
+    new = list(args)
+    xs = []
+    leaves = []
+    for a in nums:
+        x = new[a]
+        t = type(x)
+        if t is float or (t is np.ndarray and x.dtype.kind == "f"):
+            pass
+        elif t is Tensor and x._level == 0 and x._node is None and (
+                type(x._data) is float or x._data.dtype.kind == "f"):
+            x = x._data
+        else:
+            return None
+        xs.append(x)
+        new[a] = leaf = U.leaf(x, L)
+        leaves.append(leaf)
     token = _STATE.set((L, ng))
     try:
-        leaves = [U.leaf(x, L) for x in xs]
-        new = list(args)
-        for a, t in zip(nums, leaves):
-            new[a] = t
         res = f(*new)
         if type(res) is Tensor and res._level == L:
             od = res._data
@@ -184,16 +181,20 @@ def _vg_plain(f: Callable, args: tuple, nums: tuple, single: bool):
             if res._node is None:
                 grads = [None] * len(xs)
             else:
-                grads = _run_engine([(res._node, _one(res))], leaves, L)
+                grads = _run([(res._node, 1.0 if type(od) is float else _one(res))], leaves,
+                             False, False, L, False)
         else:  # the output does not depend on the inputs (at this level)
             _scalar_out(res, "grad")
             od = res
             grads = [None] * len(xs)
     finally:
         _STATE.reset(token)
-    out = U.out
-    gs = [out(U.zeros_like_value(x)) if g is None else out(g) for g, x in zip(grads, xs)]
-    return out(od), (gs[0] if single else tuple(gs))
+    gs = []
+    for g, x in zip(grads, xs):
+        if g is None:
+            g = U.zeros_like_value(x)
+        gs.append(_wrap(g) if type(g) is float or type(g) is np.ndarray else U.out(g))
+    return (_wrap(od) if type(od) is float else U.out(od)), (gs[0] if single else tuple(gs))
 
 
 def _one(res: Any) -> Any:
