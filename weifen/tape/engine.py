@@ -1,14 +1,19 @@
-"""The backward engine: Kahn's algorithm over the recorded nodes, no recursion anywhere.
+"""The backward engine: a sweep over the recorded nodes in topological order, no recursion.
 
-1. Walk up from the roots (an explicit stack) and count, for every node, how many
-   recorded consumers it has in this graph.
+Every node records its *height* (one more than its highest input; leaves are 0), so all
+of a node's consumers are higher than it. Backward therefore needs no counting pass:
+
+1. Seed the roots' cotangents and file each root under its height.
 2. When only some inputs are wanted (``autograd.grad``), mark the nodes that lead to
    them; cotangents flow only along those.
-3. Pop ready nodes (all consumers done): apply each vjp rule, sum the cotangent back to
-   the input's shape where the op broadcast, add it into the parent's buffer, and free
-   what the node saved unless ``retain_graph``.
+3. Sweep the heights from the top down. A node reached at height h has received every
+   cotangent it will get (its consumers all sit higher and have run): apply its vjp
+   rules, sum each cotangent back to its input's shape where the op broadcast, add it
+   into the input's buffer (filing the input under its height when first reached), and
+   free what the node saved unless ``retain_graph``. Height 0 is the leaves.
 
-A 10^6-node chain is a loop of 10^6 iterations; its memory is released as it goes.
+This is Kahn's algorithm with the in-degree bookkeeping replaced by heights fixed at
+record time. A 10^6-node chain is a loop of 10^6 iterations; memory is released as it goes.
 """
 from __future__ import annotations
 
@@ -93,184 +98,180 @@ def run_backward(
 
 
 def _run(starts, targets, retain_graph, create_graph, L, prune=True):
-    # 1. dependency counts: how many recorded consumers each node has in this graph
+    # 1. seed the roots. ``ct`` holds each reached node's cotangent (``None``: reached, but
+    # nothing flows); ``waiting[h]`` lists the reached nodes of height h. Every consumer of
+    # a node is higher than it, so once the sweep below comes down to height h, all of a
+    # height-h node's consumers have run and its cotangent is complete.
+    ct: dict = {}
     if len(starts) == 1:
-        n0 = starts[0][0]
-        deps: dict = {n0: 0}
-        stack = [n0]
+        n, g = starts[0]
+        top = n.height
+        waiting: list = [None] * (top + 1)
+        ct[n] = g
+        waiting[top] = [n]
     else:
-        deps = {}
-        stack = []
-        for n, _ in starts:
-            if n not in deps:
-                deps[n] = 0
-                stack.append(n)
-    Leaf = LeafNode
-    while stack:
-        n = stack.pop()
-        for p in n.parents:  # a LeafNode's parents are ()
-            if p is not None:
-                if p in deps:
-                    deps[p] += 1
-                else:
-                    deps[p] = 1
-                    stack.append(p)
+        top = max(n.height for n, _ in starts)
+        waiting = [None] * (top + 1)
+        for n, g in starts:
+            _deliver(n, g, ct, waiting)
     # 2. which nodes lead to a target; non-leaf targets (autograd.grad with respect to an
     # intermediate) are looked up at every node (``inner``)
+    Leaf = LeafNode
     want = tset = None
     inner = False
     if targets is not None:
         tnodes = [t._node for t in targets]
         tset = set(tnodes)
         if prune:
-            want = _leading_to(deps, tset)
+            want = _leading_to([n for n, _ in starts], tset)
         for t in tnodes:
             if type(t) is not Leaf:
                 inner = True
                 break
     results: dict = {}
-    # 3. Kahn's algorithm, computing cotangents as nodes become ready. ``ready`` holds
-    # (node, complete cotangent); ``buf`` accumulates for nodes with consumers still to run.
-    # Only a start can have no consumer (every other node was found as someone's input).
-    buf: dict = {}
-    if len(starts) == 1:
-        if deps[n0] == 0:
-            ready = [starts[0]]
-        else:
-            ready = []
-            buf[n0] = starts[0][1]
-    else:
-        for n, g in starts:
-            q = buf.get(n)
-            buf[n] = g if q is None else q + g
-        ready = [(n, buf.pop(n, None)) for n in dict.fromkeys(n for n, _ in starts)
-                 if deps[n] == 0]
-    pop = buf.pop
-    while ready:
-        n, g = ready.pop()
-        if type(n) is Leaf:
-            if tset is not None:
-                if n in tset:
-                    results[n] = g
-            elif g is not None:
-                _accumulate(n, g, create_graph)
+    pop = ct.pop
+    get = ct.get
+    NOTHING = _NOTHING
+    # 3. the sweep, from the highest node down: apply each node's vjp rules and pass the
+    # cotangents to its inputs (no recursion; a 10^6-node chain is a loop)
+    h = top
+    while h:  # recorded ops; height 0 holds only leaves, done after the loop
+        level = waiting[h]
+        h -= 1
+        if level is None:
             continue
-        if inner and n in tset:
-            results[n] = g
-        vals = n.vals
-        if vals is None:
-            raise GraphError(
-                "Trying to backward through the graph a second time (or to use saved values "
-                "after they were freed): pass retain_graph=True to the first backward")
-        parents = n.parents
-        if g is None:  # nothing flows through this node: just release its inputs
-            for p in parents:
-                if p is not None:
-                    _deliver(p, None, deps, buf, ready)
+        for n in level:
+            g = pop(n)
+            if inner and n in tset:
+                results[n] = g
+            vals = n.vals
+            if vals is None:
+                raise GraphError(
+                    "Trying to backward through the graph a second time (or to use saved "
+                    "values after they were freed): pass retain_graph=True to the first "
+                    "backward")
+            parents = n.parents
+            if g is None:  # nothing flows through this node: just release its inputs
+                for p in parents:
+                    if p is not None:
+                        _deliver(p, None, ct, waiting)
+                if not retain_graph:
+                    n.vals = n.args = n.out = None
+                continue
+            if n.retain is not None and targets is None:
+                t = n.retain()
+                if t is not None:
+                    t._grad = _as_grad(g, t, create_graph)
+            ov = n.outver
+            if ov is not None and ov[0]:
+                _check_versions(n, L)
+            vs = n.vsnap
+            if vs is not None:
+                if vs:
+                    _check_versions(n, L)
+                else:  # nothing was modified before recording: only a moved counter matters
+                    for a in n.args:
+                        if type(a) is Tensor and a._ver is not None and a._ver[0]:
+                            _check_versions(n, L)
+            rules = n.prim.vjp
+            if create_graph:
+                vals = n.args
+                out = _wrap(n.out, L, n) if n.out is not None else None
+            else:
+                out = n.out
+            params = n.params
+            shapes = n.shapes
+            if shapes is None and want is None and type(rules) is tuple and len(parents) < 3:
+                # the common case, kept short: one or two inputs, one rule per input, no
+                # unbroadcast, no pruning. Cotangent gi goes to node p (and gi1 to p1).
+                p1 = None
+                if len(parents) == 1:
+                    p = parents[0]
+                    rule = rules[0]
+                    gi = None if rule is None else (
+                        rule(g, out, vals[0], **params) if params else rule(g, out, vals[0]))
+                else:
+                    p, p1 = parents
+                    x, y = vals
+                    if p is None:
+                        p, p1 = p1, None
+                        rule = rules[1]
+                    else:
+                        rule = rules[0]
+                        if p1 is not None:
+                            rule1 = rules[1]
+                            gi1 = None if rule1 is None else (
+                                rule1(g, out, x, y, **params) if params else rule1(g, out, x, y))
+                    gi = None if rule is None else (
+                        rule(g, out, x, y, **params) if params else rule(g, out, x, y))
+                while True:
+                    # _deliver(p, gi, ct, waiting), inlined: this is the backward hot path
+                    q = get(p, NOTHING)
+                    if q is NOTHING:
+                        ct[p] = gi
+                        hp = p.height
+                        w = waiting[hp]
+                        if w is None:
+                            waiting[hp] = [p]
+                        else:
+                            w.append(p)
+                    elif gi is not None:
+                        ct[p] = gi if q is None else q + gi
+                    if p1 is None:
+                        break
+                    p, gi, p1 = p1, gi1, None
+            else:
+                if type(rules) is tuple:
+                    gs = None
+                elif rules is None:
+                    raise NotImplementedError(f"no vjp rule for primitive {n.prim.name!r}")
+                else:
+                    gs = rules(g, out, *vals, **params)
+                for i, p in enumerate(parents):
+                    if p is None:
+                        continue
+                    gi = None
+                    if want is None or p in want:
+                        if gs is None:
+                            rule = rules[i]
+                            if rule is not None:
+                                gi = rule(g, out, *vals, **params)
+                        else:
+                            gi = gs[i]
+                        if gi is not None and shapes is not None and shapes[i] is not None:
+                            s = shapes[i]
+                            if shape_of(gi) != s:
+                                gi = sum_to_shape(gi, s)
+                    _deliver(p, gi, ct, waiting)
             if not retain_graph:
                 n.vals = n.args = n.out = None
-            continue
-        if n.retain is not None and targets is None:
-            t = n.retain()
-            if t is not None:
-                t._grad = _as_grad(g, t, create_graph)
-        ov = n.outver
-        if ov is not None and ov[0]:
-            _check_versions(n, L)
-        vs = n.vsnap
-        if vs is not None:
-            if vs:
-                _check_versions(n, L)
-            else:  # nothing was modified before recording: only a moved counter matters
-                for a in n.args:
-                    if type(a) is Tensor and a._ver is not None and a._ver[0]:
-                        _check_versions(n, L)
-        rules = n.prim.vjp
-        if create_graph:
-            vals = n.args
-            out = _wrap(n.out, L, n) if n.out is not None else None
-        else:
-            out = n.out
-        params = n.params
-        shapes = n.shapes
-        if shapes is None and want is None and type(rules) is tuple and len(parents) < 3:
-            # the common case, kept short: one or two inputs, one rule per input, no
-            # unbroadcast, no pruning. Cotangent gi goes to node p (and gi1 to p1).
-            p1 = None
-            if len(parents) == 1:
-                p = parents[0]
-                rule = rules[0]
-                gi = None if rule is None else (
-                    rule(g, out, vals[0], **params) if params else rule(g, out, vals[0]))
-            else:
-                p, p1 = parents
-                x, y = vals
-                if p is None:
-                    p, p1 = p1, None
-                    rule = rules[1]
-                else:
-                    rule = rules[0]
-                    if p1 is not None:
-                        rule1 = rules[1]
-                        gi1 = None if rule1 is None else (
-                            rule1(g, out, x, y, **params) if params else rule1(g, out, x, y))
-                gi = None if rule is None else (
-                    rule(g, out, x, y, **params) if params else rule(g, out, x, y))
-            while True:
-                # _deliver(p, gi, ...), inlined: this is the backward hot path
-                d = deps[p] - 1
-                if d == 0:
-                    q = pop(p, None)
-                    ready.append((p, gi if q is None else (q if gi is None else q + gi)))
-                else:
-                    deps[p] = d
-                    if gi is not None:
-                        q = buf.get(p)
-                        buf[p] = gi if q is None else q + gi
-                if p1 is None:
-                    break
-                p, gi, p1 = p1, gi1, None
-        else:
-            if type(rules) is tuple:
-                gs = None
-            elif rules is None:
-                raise NotImplementedError(f"no vjp rule for primitive {n.prim.name!r}")
-            else:
-                gs = rules(g, out, *vals, **params)
-            for i, p in enumerate(parents):
-                if p is None:
-                    continue
-                gi = None
-                if want is None or p in want:
-                    if gs is None:
-                        rule = rules[i]
-                        if rule is not None:
-                            gi = rule(g, out, *vals, **params)
-                    else:
-                        gi = gs[i]
-                    if gi is not None and shapes is not None and shapes[i] is not None:
-                        s = shapes[i]
-                        if shape_of(gi) != s:
-                            gi = sum_to_shape(gi, s)
-                _deliver(p, gi, deps, buf, ready)
-        if not retain_graph:
-            n.vals = n.args = n.out = None
+    for n in waiting[0] or ():  # the leaves reached
+        g = pop(n)
+        if tset is not None:
+            if n in tset:
+                results[n] = g
+        elif g is not None:
+            _accumulate(n, g, create_graph)
     if targets is None:
         return None
     return [results.get(n) for n in tnodes]
 
 
-def _deliver(p: Any, gi: Any, deps: dict, buf: dict, ready: list) -> None:
-    """Add cotangent ``gi`` (or nothing) for input node ``p``; queue ``p`` once complete."""
-    d = deps[p] - 1
-    if d == 0:
-        q = buf.pop(p, None)
-        ready.append((p, gi if q is None else (q if gi is None else q + gi)))
-    else:
-        deps[p] = d
-        if gi is not None:
-            q = buf.get(p)
-            buf[p] = gi if q is None else q + gi
+_NOTHING = object()  # "not reached yet", as opposed to a cotangent of None
+
+
+def _deliver(p: Any, gi: Any, ct: dict, waiting: list) -> None:
+    """Add cotangent ``gi`` (or nothing) for input node ``p``, queueing ``p`` when first reached."""
+    q = ct.get(p, _NOTHING)
+    if q is _NOTHING:
+        ct[p] = gi
+        w = waiting[p.height]
+        if w is None:
+            waiting[p.height] = [p]
+        else:
+            w.append(p)
+    elif gi is not None:
+        ct[p] = gi if q is None else q + gi
 
 
 def _check_versions(n: Node, L: float) -> None:
@@ -321,24 +322,21 @@ def _accumulate(leaf: LeafNode, g: Any, create_graph: bool) -> None:
         t._grad = old + new if create_graph else _wrap(old._data + new._data, t._level)
 
 
-def _leading_to(deps: dict, tset: set) -> set:
-    """The nodes from which some node of ``tset`` is reachable through ``parents``."""
-    # topological order (consumers before inputs) on a private copy of the counts
-    count = dict(deps)
-    order = []
-    ready = [n for n in count if count[n] == 0]
-    while ready:
-        n = ready.pop()
-        order.append(n)
-        if type(n) is LeafNode:
-            continue
-        for p in n.parents:
-            if p is not None:
-                count[p] -= 1
-                if count[p] == 0:
-                    ready.append(p)
+def _leading_to(roots: list, tset: set) -> set:
+    """The nodes, reachable from ``roots``, from which some node of ``tset`` is reachable."""
+    seen = set(roots)
+    stack = list(seen)
+    while stack:
+        for p in stack.pop().parents:
+            if p is not None and p not in seen:
+                seen.add(p)
+                stack.append(p)
     want = set()
-    for n in reversed(order):
-        if n in tset or (type(n) is Node and any(p in want for p in n.parents if p is not None)):
+    for n in sorted(seen, key=_height):  # inputs before their consumers
+        if n in tset or any(p in want for p in n.parents if p is not None):
             want.add(n)
     return want
+
+
+def _height(n: Any) -> int:
+    return n.height

@@ -14,7 +14,8 @@ class LeafNode:
     """Where gradients of a leaf Tensor arrive (PyTorch's AccumulateGrad)."""
 
     __slots__ = ("ref", "__weakref__")
-    parents = ()  # a leaf has no inputs (the engine walks every node's parents)
+    parents = ()  # a leaf has no inputs
+    height = 0  # and comes before every node (see Node)
 
     def __init__(self, tensor: Any) -> None:
         # a transform's leaves pass None: their gradients are returned, never stored
@@ -32,10 +33,12 @@ class Node:
     arguments the rules do not read are ``None``. ``parents[i]`` is the node of input ``i``
     or ``None`` when it needs no gradient. Backward frees a node by setting ``vals`` to
     ``None``. ``vsnap`` is the sum of the saved Tensors' versions (``None``: none saved).
+    ``height`` is one more than the highest input's (leaves are 0): every consumer of a
+    node is higher than it, so visiting nodes from the highest down is a topological order.
     """
 
     __slots__ = ("prim", "params", "parents", "vals", "args", "out", "shapes", "vsnap",
-                 "outver", "retain", "__weakref__")
+                 "outver", "retain", "height", "__weakref__")
 
     def name(self) -> str:
         return self.prim.backward_name

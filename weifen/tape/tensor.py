@@ -412,6 +412,14 @@ def _fast_binary(prim, general, reflected=False):
         n.prim = prim
         n.params = _EMPTY
         n.parents = (an, bn)
+        if an is None:
+            n.height = bn.height + 1
+        elif bn is None:
+            n.height = an.height + 1
+        else:
+            h = an.height
+            h1 = bn.height
+            n.height = (h if h > h1 else h1) + 1
         n.retain = None
         k0, k1 = keep2[(an is not None) + 2 * (bn is not None)]
         vs = None
@@ -536,6 +544,7 @@ def _record(prim, args, vals, parents, params, out, L):
     n.prim = prim
     n.params = params
     n.parents = parents
+    n.height = 1 + max(p.height for p in parents if p is not None)
     n.retain = None
     if prim.broadcasts:
         so = shape_of(out)
@@ -594,6 +603,7 @@ def _unary0(prim, a: Tensor) -> Tensor:
     n.prim = prim
     n.params = _EMPTY
     n.parents = (an,)
+    n.height = an.height + 1
     n.retain = None
     n.shapes = None
     keep = prim.keep
