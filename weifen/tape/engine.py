@@ -119,16 +119,17 @@ def _run(starts, targets, retain_graph, create_graph, L, prune=True):
     Leaf = LeafNode
     want = tset = None
     inner = False
+    results: dict = {}  # the cotangents of non-leaf targets
     if targets is not None:
         tnodes = [t._node for t in targets]
-        tset = set(tnodes)
-        if prune:
-            want = _leading_to([n for n, _ in starts], tset)
         for t in tnodes:
             if type(t) is not Leaf:
                 inner = True
                 break
-    results: dict = {}
+        if inner or prune:
+            tset = set(tnodes)
+        if prune:
+            want = _leading_to([n for n, _ in starts], tset)
     pop = ct.pop
     get = ct.get
     NOTHING = _NOTHING
@@ -158,21 +159,22 @@ def _run(starts, targets, retain_graph, create_graph, L, prune=True):
                 if not retain_graph:
                     n.vals = n.args = n.out = None
                 continue
-            if n.retain is not None and targets is None:
-                t = n.retain()
-                if t is not None:
-                    t._grad = _as_grad(g, t, create_graph)
-            ov = n.outver
-            if ov is not None and ov[0]:
-                _check_versions(n, L)
-            vs = n.vsnap
-            if vs is not None:
-                if vs:
+            if n.check:  # a retained gradient, or saved arrays to check for in-place changes
+                if n.retain is not None and targets is None:
+                    t = n.retain()
+                    if t is not None:
+                        t._grad = _as_grad(g, t, create_graph)
+                ov = n.outver
+                if ov is not None and ov[0]:
                     _check_versions(n, L)
-                else:  # nothing was modified before recording: only a moved counter matters
-                    for a in n.args:
-                        if type(a) is Tensor and a._ver is not None and a._ver[0]:
-                            _check_versions(n, L)
+                vs = n.vsnap
+                if vs is not None:
+                    if vs:
+                        _check_versions(n, L)
+                    else:  # nothing modified before recording: only a moved counter matters
+                        for a in n.args:
+                            if type(a) is Tensor and a._ver is not None and a._ver[0]:
+                                _check_versions(n, L)
             rules = n.prim.vjp
             if create_graph:
                 vals = n.args
@@ -181,11 +183,12 @@ def _run(starts, targets, retain_graph, create_graph, L, prune=True):
                 out = n.out
             params = n.params
             shapes = n.shapes
-            if shapes is None and want is None and type(rules) is tuple and len(parents) < 3:
+            k = len(parents)
+            if k < 3 and shapes is None and want is None and type(rules) is tuple:
                 # the common case, kept short: one or two inputs, one rule per input, no
                 # unbroadcast, no pruning. Cotangent gi goes to node p (and gi1 to p1).
                 p1 = None
-                if len(parents) == 1:
+                if k == 1:
                     p = parents[0]
                     rule = rules[0]
                     gi = None if rule is None else (
@@ -245,16 +248,15 @@ def _run(starts, targets, retain_graph, create_graph, L, prune=True):
                     _deliver(p, gi, ct, waiting)
             if not retain_graph:
                 n.vals = n.args = n.out = None
+    if targets is not None:  # leaves' cotangents are still in ct
+        if inner:
+            return [results[n] if n in results else get(n) for n in tnodes]
+        return [get(n) for n in tnodes]
     for n in waiting[0] or ():  # the leaves reached
         g = pop(n)
-        if tset is not None:
-            if n in tset:
-                results[n] = g
-        elif g is not None:
+        if g is not None:
             _accumulate(n, g, create_graph)
-    if targets is None:
-        return None
-    return [results.get(n) for n in tnodes]
+    return None
 
 
 _NOTHING = object()  # "not reached yet", as opposed to a cotangent of None

@@ -169,6 +169,7 @@ class Tensor(ArrayMethods, Box):
             raise GraphError("retain_grad() on a tensor that does not require grad")
         if type(n) is Node:
             n.retain = weakref.ref(self)
+            n.check = True  # the engine looks at retain only then
 
     def backward(self, gradient: Any = None, retain_graph: bool = False,
                  create_graph: bool = False) -> None:
@@ -423,10 +424,12 @@ def _fast_binary(prim, general, reflected=False):
         n.retain = None
         k0, k1 = keep2[(an is not None) + 2 * (bn is not None)]
         vs = None
-        if k0 and type(a) is Tensor:
+        # a Python float cannot change in place (an in-place op rebinds the Tensor's data
+        # and the saved value stays as it was), so only saved arrays need a version check
+        if k0 and type(a) is Tensor and type(ad) is not float:
             v = a._ver
             vs = 0 if v is None else v[0]
-        if k1 and type(b) is Tensor:
+        if k1 and type(b) is Tensor and type(bd) is not float:
             v = b._ver
             vs = (vs or 0) + (0 if v is None else v[0])
         n.vsnap = vs
@@ -439,11 +442,14 @@ def _fast_binary(prim, general, reflected=False):
         else:
             n.shapes = None
         t._node = n
-        if save_out:
+        if save_out and type(out) is not float:
             n.out = out
             n.outver = t._ver = [0]
+            n.check = True
         else:
-            n.out = n.outver = t._ver = None
+            n.out = out if save_out else None
+            n.outver = t._ver = None
+            n.check = vs is not None
         return t
 
     op.__name__ = general.__name__
@@ -569,9 +575,11 @@ def _record(prim, args, vals, parents, params, out, L):
     if prim.save_out:
         n.out = out
         n.outver = t._ver = [0]
+        n.check = True
     else:
         n.out = None
         n.outver = None
+        n.check = vs is not None
     if prim.view and isinstance(first, Tensor) and first._level == L:
         t._ver = _share_ver(first)
     return t
@@ -610,17 +618,26 @@ def _unary0(prim, a: Tensor) -> Tensor:
     if keep is None or keep[0]:
         n.vals = (d,)
         n.args = (a,)
-        v = a._ver
-        n.vsnap = 0 if v is None else v[0]
+        if type(d) is float:  # immutable: no version check (see _fast_binary)
+            n.vsnap = None
+        else:
+            v = a._ver
+            n.vsnap = 0 if v is None else v[0]
     else:
         n.vals = n.args = _NONE1  # shared: nothing saved, nothing allocated
         n.vsnap = None
     t._node = n
     if prim.save_out:
         n.out = out
-        n.outver = t._ver = [0]
+        if type(out) is float:
+            n.outver = t._ver = None
+            n.check = n.vsnap is not None
+        else:
+            n.outver = t._ver = [0]
+            n.check = True
     else:
         n.out = n.outver = None
+        n.check = n.vsnap is not None
         t._ver = _share_ver(a) if prim.view else None
     return t
 

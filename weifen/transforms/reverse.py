@@ -17,7 +17,8 @@ from weifen.core.state import _STATE, new_level
 from weifen.errors import ShapeError, WeifenTypeError
 from weifen.prims.shape import shape_of
 from weifen.tape.engine import _run, run_backward
-from weifen.tape.tensor import Tensor, _wrap
+from weifen.tape.node import LeafNode
+from weifen.tape.tensor import Tensor, _new, _wrap
 from weifen.transforms import _util as U
 
 
@@ -169,7 +170,8 @@ def _vg_plain(f: Callable, args: tuple, nums: tuple, single: bool):
         else:
             return None
         xs.append(x)
-        new[a] = leaf = U.leaf(x, L)
+        new[a] = leaf = _wrap(x, L, _new(LeafNode))  # U.leaf, inlined
+        leaf._node.ref = None
         leaves.append(leaf)
     token = _STATE.set((L, ng))
     try:
