@@ -379,11 +379,47 @@ def _fast_binary(prim, general, reflected=False):
     keep2 = prim.keep2
     broadcasts = prim.broadcasts
     save_out = prim.save_out
+    # With a Python number, only this Tensor can need grad: which arguments its rule reads
+    # (the Tensor, the number), numbers first when reflected (``2 * x``)
+    k_num, k_self = keep2[2] if reflected else keep2[1][::-1]
+    # the short path below covers ops whose rule reads at most the number (add, sub, mul,
+    # div): no version to snapshot, nothing broadcast, nothing else saved
+    number_path = broadcasts and not (k_self or save_out or nondiff)
 
     def op(self, o):
         L = self._level
         to = type(o)
         if to is float or to is int:
+            if number_path:
+                sd = self._data
+                if L and isinstance(sd, Box):
+                    return general(self, o)
+                try:
+                    out = impl(o, sd) if reflected else impl(sd, o)
+                except (ValueError, TypeError) as e:
+                    raise impl_error(prim, (o, sd) if reflected else (sd, o), e) from None
+                t = _new(Tensor)
+                t._data = out
+                t._level = L
+                t._grad = None
+                t._ver = None
+                sn = self._node
+                if sn is None or _STATE.get()[1] >= L:
+                    t._node = None
+                    return t
+                n = _new(Node)
+                n.prim = prim
+                n.params = _EMPTY
+                n.parents = (None, sn) if reflected else (sn, None)
+                n.height = sn.height + 1
+                n.retain = n.shapes = n.out = n.outver = n.vsnap = None
+                n.check = False
+                if k_num:
+                    n.vals = n.args = (o, None) if reflected else (None, o)
+                else:
+                    n.vals = n.args = _NONE2
+                t._node = n
+                return t
             od = o
             on = None
         elif to is Tensor and o._level == L and not reflected:
@@ -522,6 +558,7 @@ def _bump(t: Tensor) -> None:
 
 _EMPTY: dict = {}
 _NONE1 = (None,)
+_NONE2 = (None, None)
 
 
 def _keep_indices(prim, parents) -> tuple | None:
