@@ -12,7 +12,7 @@ import numpy as np
 
 from weifen.core.primitive import Box
 from weifen.numpy._util import _raw, _t
-from weifen.tape.tensor import Tensor, _unary0
+from weifen.tape.tensor import unary_op
 from weifen.prims import elementwise as E
 
 
@@ -21,11 +21,8 @@ def _example(name: str, arg: str, value: str) -> str:
 
 
 def _unary(prim, name, example_in="wf.tensor([0.5])"):
-    def fn(x):
-        if type(x) is Tensor:  # the hot path
-            return _unary0(prim, x)
-        return _t(prim.bind(_raw(x)))
-
+    # Tensors take the tape's inlined path; anything else binds
+    fn = unary_op(prim, lambda x: _t(prim.bind(_raw(x))))
     fn.__name__ = fn.__qualname__ = name
     val = repr(_t(prim.impl(np.array([1.5 if "1.5" in example_in else 0.5]))))
     fn.__doc__ = (f"Elementwise ``{name}``, as ``np.{name}``; differentiable"

@@ -34,8 +34,9 @@ class Node:
     or ``None`` when it needs no gradient. Backward frees a node by setting ``vals`` to
     ``None``. ``vsnap`` is the sum of the saved Tensors' versions (``None``: none saved).
     ``check`` is true when backward must look at ``retain`` (``retain_grad``) or at the
-    versions (``vsnap``, ``outver``); false spares it those reads. ``height`` is one more than the highest input's (leaves are 0): every consumer of a
-    node is higher than it, so visiting nodes from the highest down is a topological order.
+    versions (``vsnap``, ``outver``); false spares it those reads. ``height`` is one more
+    than the highest input's (leaves are 0): every consumer of a node is higher than it,
+    so visiting nodes from the highest down is a topological order.
     """
 
     __slots__ = ("prim", "params", "parents", "vals", "args", "out", "shapes", "vsnap",

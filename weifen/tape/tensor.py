@@ -511,10 +511,7 @@ def _broadcast_shapes(out, ad, bd, an, bn):
 
 
 def _unary_method(prim):
-    def method(self):
-        return _unary0(prim, self)
-
-    method.__name__ = prim.name
+    method = unary_op(prim)
     method.__doc__ = f"``{prim.name}`` of this tensor, elementwise (as ``wf.{prim.name}``)."
     return method
 
@@ -622,61 +619,81 @@ def _record(prim, args, vals, parents, params, out, L):
     return t
 
 
-def _unary0(prim, a: Tensor) -> Tensor:
-    """The hot path: a one-input primitive on a Tensor (any level; level 0 is the common one)."""
-    d = a._data
-    L = a._level
-    try:
-        if type(d) is float:
-            out = prim.impl(d)
-        elif L and isinstance(d, Box):
-            out = prim.bind(d)
+def unary_op(prim, other=None):
+    """A one-input primitive as a function with the tape's path inlined (the eager hot path).
+
+    Tensors (at any level) take the inlined path; anything else goes to ``other`` (by
+    default ``prim.bind``). ``wf.tanh`` and ``Tensor.tanh`` are both made here.
+    """
+    impl = prim.impl
+    impl_array = prim.impl_array
+    bind = prim.bind
+    nondiff = prim.nondiff
+    keep_x = prim.keep is None or bool(prim.keep[0])
+    save_out = prim.save_out
+    view = prim.view
+    if other is None:
+        other = bind
+
+    def op(a):
+        if type(a) is not Tensor:
+            return other(a)
+        d = a._data
+        L = a._level
+        try:
+            if type(d) is float:
+                out = impl(d)
+            elif L and isinstance(d, Box):
+                out = bind(d)
+            else:
+                out = impl_array(d)
+        except (ValueError, TypeError) as e:
+            raise impl_error(prim, (d,), e) from None
+        an = a._node
+        t = _new(Tensor)
+        t._data = out
+        t._level = L
+        t._grad = None
+        if an is None or nondiff or _STATE.get()[1] >= L:
+            t._node = None
+            t._ver = _share_ver(a) if view else None
+            return t
+        n = _new(Node)
+        n.prim = prim
+        n.params = _EMPTY
+        n.parents = (an,)
+        n.height = an.height + 1
+        n.retain = None
+        n.shapes = None
+        check = False
+        if keep_x:
+            n.vals = (d,)
+            n.args = (a,)
+            if type(d) is float:  # immutable: no version check (see _fast_binary)
+                n.vsnap = None
+            else:
+                v = a._ver
+                n.vsnap = 0 if v is None else v[0]
+                check = True
         else:
-            out = prim.impl_array(d)
-    except (ValueError, TypeError) as e:
-        raise impl_error(prim, (d,), e) from None
-    an = a._node
-    t = _new(Tensor)
-    t._data = out
-    t._level = L
-    t._grad = None
-    if an is None or prim.nondiff or _STATE.get()[1] >= L:
-        t._node = None
-        t._ver = _share_ver(a) if prim.view else None
-        return t
-    n = _new(Node)
-    n.prim = prim
-    n.params = _EMPTY
-    n.parents = (an,)
-    n.height = an.height + 1
-    n.retain = None
-    n.shapes = None
-    keep = prim.keep
-    if keep is None or keep[0]:
-        n.vals = (d,)
-        n.args = (a,)
-        if type(d) is float:  # immutable: no version check (see _fast_binary)
+            n.vals = n.args = _NONE1  # shared: nothing saved, nothing allocated
             n.vsnap = None
+        t._node = n
+        if save_out:
+            n.out = out
+            if type(out) is float:
+                n.outver = t._ver = None
+            else:
+                n.outver = t._ver = [0]
+                check = True
         else:
-            v = a._ver
-            n.vsnap = 0 if v is None else v[0]
-    else:
-        n.vals = n.args = _NONE1  # shared: nothing saved, nothing allocated
-        n.vsnap = None
-    t._node = n
-    if prim.save_out:
-        n.out = out
-        if type(out) is float:
-            n.outver = t._ver = None
-            n.check = n.vsnap is not None
-        else:
-            n.outver = t._ver = [0]
-            n.check = True
-    else:
-        n.out = n.outver = None
-        n.check = n.vsnap is not None
-        t._ver = _share_ver(a) if prim.view else None
-    return t
+            n.out = n.outver = None
+            t._ver = _share_ver(a) if view else None
+        n.check = check
+        return t
+
+    op.__name__ = op.__qualname__ = prim.name
+    return op
 
 
 _install_fast_operators()
