@@ -98,22 +98,20 @@ def run_backward(
 
 
 def _run(starts, targets, retain_graph, create_graph, L, prune=True):
-    # 1. seed the roots. ``ct`` holds each reached node's cotangent (``None``: reached, but
-    # nothing flows); ``waiting[h]`` lists the reached nodes of height h. Every consumer of
-    # a node is higher than it, so once the sweep below comes down to height h, all of a
-    # height-h node's consumers have run and its cotangent is complete.
-    ct: dict = {}
+    # 1. seed the roots. ``waiting[h]`` maps each reached node of height h to its cotangent
+    # so far (``None``: reached, but nothing flows). Every consumer of a node is higher
+    # than it, so once the sweep below comes down to height h, all of a height-h node's
+    # consumers have run and its cotangent is complete.
     if len(starts) == 1:
         n, g = starts[0]
         top = n.height
         waiting: list = [None] * (top + 1)
-        ct[n] = g
-        waiting[top] = [n]
+        waiting[top] = {n: g}
     else:
         top = max(n.height for n, _ in starts)
         waiting = [None] * (top + 1)
         for n, g in starts:
-            _deliver(n, g, ct, waiting)
+            _deliver(n, g, waiting)
     # 2. which nodes lead to a target; non-leaf targets (autograd.grad with respect to an
     # intermediate) are looked up at every node (``inner``)
     Leaf = LeafNode
@@ -130,8 +128,6 @@ def _run(starts, targets, retain_graph, create_graph, L, prune=True):
             tset = set(tnodes)
         if prune:
             want = _leading_to([n for n, _ in starts], tset)
-    pop = ct.pop
-    get = ct.get
     NOTHING = _NOTHING
     # 3. the sweep, from the highest node down: apply each node's vjp rules and pass the
     # cotangents to its inputs (no recursion; a 10^6-node chain is a loop)
@@ -141,8 +137,8 @@ def _run(starts, targets, retain_graph, create_graph, L, prune=True):
         h -= 1
         if level is None:
             continue
-        for n in level:
-            g = pop(n)
+        waiting[h + 1] = None  # release this level's cotangents once it is done
+        for n, g in level.items():
             if inner and n in tset:
                 results[n] = g
             vals = n.vals
@@ -155,7 +151,7 @@ def _run(starts, targets, retain_graph, create_graph, L, prune=True):
             if g is None:  # nothing flows through this node: just release its inputs
                 for p in parents:
                     if p is not None:
-                        _deliver(p, None, ct, waiting)
+                        _deliver(p, None, waiting)
                 if not retain_graph:
                     n.vals = n.args = n.out = None
                 continue
@@ -208,18 +204,17 @@ def _run(starts, targets, retain_graph, create_graph, L, prune=True):
                     gi = None if rule is None else (
                         rule(g, out, x, y, **params) if params else rule(g, out, x, y))
                 while True:
-                    # _deliver(p, gi, ct, waiting), inlined: this is the backward hot path
-                    q = get(p, NOTHING)
-                    if q is NOTHING:
-                        ct[p] = gi
-                        hp = p.height
-                        w = waiting[hp]
-                        if w is None:
-                            waiting[hp] = [p]
-                        else:
-                            w.append(p)
-                    elif gi is not None:
-                        ct[p] = gi if q is None else q + gi
+                    # _deliver(p, gi, waiting), inlined: this is the backward hot path
+                    hp = p.height
+                    w = waiting[hp]
+                    if w is None:
+                        waiting[hp] = {p: gi}
+                    else:
+                        q = w.get(p, NOTHING)
+                        if q is NOTHING or q is None:
+                            w[p] = gi
+                        elif gi is not None:
+                            w[p] = q + gi
                     if p1 is None:
                         break
                     p, gi, p1 = p1, gi1, None
@@ -245,15 +240,15 @@ def _run(starts, targets, retain_graph, create_graph, L, prune=True):
                             s = shapes[i]
                             if shape_of(gi) != s:
                                 gi = sum_to_shape(gi, s)
-                    _deliver(p, gi, ct, waiting)
+                    _deliver(p, gi, waiting)
             if not retain_graph:
                 n.vals = n.args = n.out = None
-    if targets is not None:  # leaves' cotangents are still in ct
+    leaves = waiting[0] or {}  # the leaves reached, with their cotangents
+    if targets is not None:
         if inner:
-            return [results[n] if n in results else get(n) for n in tnodes]
-        return [get(n) for n in tnodes]
-    for n in waiting[0] or ():  # the leaves reached
-        g = pop(n)
+            return [results[n] if n in results else leaves.get(n) for n in tnodes]
+        return [leaves.get(n) for n in tnodes]
+    for n, g in leaves.items():
         if g is not None:
             _accumulate(n, g, create_graph)
     return None
@@ -262,18 +257,18 @@ def _run(starts, targets, retain_graph, create_graph, L, prune=True):
 _NOTHING = object()  # "not reached yet", as opposed to a cotangent of None
 
 
-def _deliver(p: Any, gi: Any, ct: dict, waiting: list) -> None:
-    """Add cotangent ``gi`` (or nothing) for input node ``p``, queueing ``p`` when first reached."""
-    q = ct.get(p, _NOTHING)
-    if q is _NOTHING:
-        ct[p] = gi
-        w = waiting[p.height]
-        if w is None:
-            waiting[p.height] = [p]
-        else:
-            w.append(p)
-    elif gi is not None:
-        ct[p] = gi if q is None else q + gi
+def _deliver(p: Any, gi: Any, waiting: list) -> None:
+    """Add cotangent ``gi`` (or nothing) for input node ``p``, filing ``p`` when first reached."""
+    hp = p.height
+    w = waiting[hp]
+    if w is None:
+        waiting[hp] = {p: gi}
+    else:
+        q = w.get(p, _NOTHING)
+        if q is _NOTHING or q is None:
+            w[p] = gi
+        elif gi is not None:
+            w[p] = q + gi
 
 
 def _check_versions(n: Node, L: float) -> None:
