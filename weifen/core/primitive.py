@@ -40,6 +40,14 @@ from typing import Any, Callable
 REGISTRY: dict[str, "Primitive"] = {}
 
 
+def passthrough(g: Any, out: Any, *args: Any, **params: Any) -> Any:
+    """The rule of an input whose derivative is the identity (add's inputs): ``g`` itself.
+
+    Engines may pass ``g`` on without calling it; it is a rule like any other.
+    """
+    return g
+
+
 class Box:
     """Base of every value an interpreter wraps (Tensor, Dual, batched and staged values)."""
 

@@ -11,7 +11,7 @@ import operator
 
 import numpy as np
 
-from weifen.core.primitive import Box, Primitive
+from weifen.core.primitive import Box, Primitive, passthrough
 
 LN2 = math.log(2.0)
 LN10 = math.log(10.0)
@@ -69,9 +69,11 @@ square_p = _unary("square", np.square, lambda x: x * x,
 reciprocal_p = _unary("reciprocal", np.reciprocal, lambda x: 1.0 / x, out=True,
                       vjp=lambda g, o, x: -(g * (o * o)), jvp=lambda dx, o, x: -(dx * (o * o)))
 sin_p = _unary("sin", np.sin, math.sin,
-               vjp=lambda g, o, x: g * cos_p(x), jvp=lambda dx, o, x: dx * cos_p(x))
+               vjp=lambda g, o, x: g * (math.cos(x) if type(x) is float else cos_p(x)),
+               jvp=lambda dx, o, x: dx * (math.cos(x) if type(x) is float else cos_p(x)))
 cos_p = _unary("cos", np.cos, math.cos,
-               vjp=lambda g, o, x: -(g * sin_p(x)), jvp=lambda dx, o, x: -(dx * sin_p(x)))
+               vjp=lambda g, o, x: -(g * (math.sin(x) if type(x) is float else sin_p(x))),
+               jvp=lambda dx, o, x: -(dx * (math.sin(x) if type(x) is float else sin_p(x))))
 tan_p = _unary("tan", np.tan, math.tan, out=True,
                vjp=lambda g, o, x: g + g * (o * o), jvp=lambda dx, o, x: dx + dx * (o * o))
 arcsin_p = _unary("arcsin", np.arcsin, math.asin,
@@ -214,11 +216,10 @@ def _tie_share(g, a, b, win):
 
 
 add_p = Primitive("add", operator.add, broadcasts=True, keep=((), ()),
-                  vjp=(lambda g, o, x, y: g, lambda g, o, x, y: g),
-                  jvp=(lambda dx, o, x, y: dx, lambda dy, o, x, y: dy))
+                  vjp=(passthrough, passthrough), jvp=(passthrough, passthrough))
 sub_p = Primitive("sub", operator.sub, broadcasts=True, keep=((), ()),
-                  vjp=(lambda g, o, x, y: g, lambda g, o, x, y: -g),
-                  jvp=(lambda dx, o, x, y: dx, lambda dy, o, x, y: -dy))
+                  vjp=(passthrough, lambda g, o, x, y: -g),
+                  jvp=(passthrough, lambda dy, o, x, y: -dy))
 mul_p = Primitive("mul", operator.mul, broadcasts=True, keep=((1,), (0,)),
                   vjp=(lambda g, o, x, y: g * y, lambda g, o, x, y: g * x),
                   jvp=(lambda dx, o, x, y: dx * y, lambda dy, o, x, y: x * dy))

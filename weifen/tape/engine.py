@@ -21,7 +21,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from weifen.core.primitive import Box
+from weifen.core.primitive import Box, passthrough as PASS
 from weifen.core.state import _STATE
 from weifen.errors import GraphError, ShapeError
 from weifen.prims.reduce import sum_to_shape
@@ -187,7 +187,7 @@ def _run(starts, targets, retain_graph, create_graph, L, prune=True):
                 if k == 1:
                     p = parents[0]
                     rule = rules[0]
-                    gi = None if rule is None else (
+                    gi = None if rule is None else g if rule is PASS else (
                         rule(g, out, vals[0], **params) if params else rule(g, out, vals[0]))
                 else:
                     p, p1 = parents
@@ -199,9 +199,9 @@ def _run(starts, targets, retain_graph, create_graph, L, prune=True):
                         rule = rules[0]
                         if p1 is not None:
                             rule1 = rules[1]
-                            gi1 = None if rule1 is None else (
+                            gi1 = None if rule1 is None else g if rule1 is PASS else (
                                 rule1(g, out, x, y, **params) if params else rule1(g, out, x, y))
-                    gi = None if rule is None else (
+                    gi = None if rule is None else g if rule is PASS else (
                         rule(g, out, x, y, **params) if params else rule(g, out, x, y))
                 while True:
                     # _deliver(p, gi, waiting), inlined: this is the backward hot path

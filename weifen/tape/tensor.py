@@ -407,7 +407,7 @@ def _fast_binary(prim, general, reflected=False):
                 if sn is None or _STATE.get()[1] >= L:
                     t._node = None
                     return t
-                n = _new(Node)
+                n = Node()
                 n.prim = prim
                 n.params = _EMPTY
                 n.parents = (None, sn) if reflected else (sn, None)
@@ -445,7 +445,7 @@ def _fast_binary(prim, general, reflected=False):
         if (an is None and bn is None) or nondiff or _STATE.get()[1] >= L:
             t._node = t._ver = None
             return t
-        n = _new(Node)
+        n = Node()
         n.prim = prim
         n.params = _EMPTY
         n.parents = (an, bn)
@@ -580,7 +580,7 @@ def _keep_indices(prim, parents) -> tuple | None:
 
 def _record(prim, args, vals, parents, params, out, L):
     """Append a node for ``prim`` applied to ``args`` (some requiring grad) -> ``out``."""
-    n = _new(Node)
+    n = Node()
     n.prim = prim
     n.params = params
     n.parents = parents
@@ -658,7 +658,7 @@ def unary_op(prim, other=None):
             t._node = None
             t._ver = _share_ver(a) if view else None
             return t
-        n = _new(Node)
+        n = Node()
         n.prim = prim
         n.params = _EMPTY
         n.parents = (an,)
