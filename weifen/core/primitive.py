@@ -64,6 +64,7 @@ class Primitive:
     __slots__ = (
         "name", "impl", "vjp", "jvp", "batch", "keep", "save_out", "nondiff", "view",
         "broadcasts", "impl_traceable", "impl_array", "keep_cache", "keep2", "backward_name",
+        "plain_vjp",
         "__weakref__",
     )
 
@@ -104,6 +105,8 @@ class Primitive:
             (any(0 in keep[i] for i in range(2) if bits >> i & 1),
              any(1 in keep[i] for i in range(2) if bits >> i & 1))
             for bits in range(4))
+        # one rule per input, at most two inputs: backward's inlined path can run it
+        self.plain_vjp = type(vjp) is tuple and len(vjp) <= 2
         self.backward_name = "".join(p.capitalize() for p in name.split("_")) + "Backward"
         if register:
             if name in REGISTRY:

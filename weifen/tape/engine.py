@@ -130,7 +130,10 @@ def _run(starts, targets, retain_graph, create_graph, L, prune=True):
             want = _leading_to([n for n, _ in starts], tset)
     NOTHING = _NOTHING
     # 3. the sweep, from the highest node down: apply each node's vjp rules and pass the
-    # cotangents to its inputs (no recursion; a 10^6-node chain is a loop)
+    # cotangents to its inputs (no recursion; a 10^6-node chain is a loop). Plain nodes
+    # (Node.check < 2) take the inlined path; the rest, and every node when the pass
+    # builds a graph, prunes or collects intermediate targets, go through _node.
+    general = create_graph or want is not None or inner
     h = top
     while h:  # recorded ops; height 0 holds only leaves, done after the loop
         level = waiting[h]
@@ -139,27 +142,15 @@ def _run(starts, targets, retain_graph, create_graph, L, prune=True):
             continue
         waiting[h + 1] = None  # release this level's cotangents once it is done
         for n, g in level.items():
-            if inner and n in tset:
-                results[n] = g
+            c = n.check
+            if c == 2 or g is None or general:
+                _node(n, g, L, waiting, retain_graph, create_graph, targets is None, want,
+                      results if inner and n in tset else None)
+                continue
             vals = n.vals
             if vals is None:
-                raise GraphError(
-                    "Trying to backward through the graph a second time (or to use saved "
-                    "values after they were freed): pass retain_graph=True to the first "
-                    "backward")
-            parents = n.parents
-            if g is None:  # nothing flows through this node: just release its inputs
-                for p in parents:
-                    if p is not None:
-                        _deliver(p, None, waiting)
-                if not retain_graph:
-                    n.vals = n.args = n.out = None
-                continue
-            if n.check:  # a retained gradient, or saved arrays to check for in-place changes
-                if n.retain is not None and targets is None:
-                    t = n.retain()
-                    if t is not None:
-                        t._grad = _as_grad(g, t, create_graph)
+                raise _freed()
+            if c:  # saved arrays: were any changed in place since?
                 ov = n.outver
                 if ov is not None and ov[0]:
                     _check_versions(n, L)
@@ -171,76 +162,43 @@ def _run(starts, targets, retain_graph, create_graph, L, prune=True):
                         for a in n.args:
                             if type(a) is Tensor and a._ver is not None and a._ver[0]:
                                 _check_versions(n, L)
+            # one or two inputs, one rule each, no params, nothing to unbroadcast: the
+            # cotangent gi goes to node p (and gi1 to p1)
+            parents = n.parents
             rules = n.prim.vjp
-            if create_graph:
-                vals = n.args
-                out = _wrap(n.out, L, n) if n.out is not None else None
+            out = n.out
+            p1 = None
+            if len(parents) == 1:
+                p = parents[0]
+                rule = rules[0]
+                gi = None if rule is None else g if rule is PASS else rule(g, out, vals[0])
             else:
-                out = n.out
-            params = n.params
-            shapes = n.shapes
-            k = len(parents)
-            if k < 3 and shapes is None and want is None and type(rules) is tuple:
-                # the common case, kept short: one or two inputs, one rule per input, no
-                # unbroadcast, no pruning. Cotangent gi goes to node p (and gi1 to p1).
-                p1 = None
-                if k == 1:
-                    p = parents[0]
+                p, p1 = parents
+                x, y = vals
+                if p is None:
+                    p, p1 = p1, None
+                    rule = rules[1]
+                else:
                     rule = rules[0]
-                    gi = None if rule is None else g if rule is PASS else (
-                        rule(g, out, vals[0], **params) if params else rule(g, out, vals[0]))
+                    if p1 is not None:
+                        rule1 = rules[1]
+                        gi1 = None if rule1 is None else g if rule1 is PASS else rule1(g, out, x, y)
+                gi = None if rule is None else g if rule is PASS else rule(g, out, x, y)
+            while True:
+                # _deliver(p, gi, waiting), inlined: this is the backward hot path
+                hp = p.height
+                w = waiting[hp]
+                if w is None:
+                    waiting[hp] = {p: gi}
                 else:
-                    p, p1 = parents
-                    x, y = vals
-                    if p is None:
-                        p, p1 = p1, None
-                        rule = rules[1]
-                    else:
-                        rule = rules[0]
-                        if p1 is not None:
-                            rule1 = rules[1]
-                            gi1 = None if rule1 is None else g if rule1 is PASS else (
-                                rule1(g, out, x, y, **params) if params else rule1(g, out, x, y))
-                    gi = None if rule is None else g if rule is PASS else (
-                        rule(g, out, x, y, **params) if params else rule(g, out, x, y))
-                while True:
-                    # _deliver(p, gi, waiting), inlined: this is the backward hot path
-                    hp = p.height
-                    w = waiting[hp]
-                    if w is None:
-                        waiting[hp] = {p: gi}
-                    else:
-                        q = w.get(p, NOTHING)
-                        if q is NOTHING or q is None:
-                            w[p] = gi
-                        elif gi is not None:
-                            w[p] = q + gi
-                    if p1 is None:
-                        break
-                    p, gi, p1 = p1, gi1, None
-            else:
-                if type(rules) is tuple:
-                    gs = None
-                elif rules is None:
-                    raise NotImplementedError(f"no vjp rule for primitive {n.prim.name!r}")
-                else:
-                    gs = rules(g, out, *vals, **params)
-                for i, p in enumerate(parents):
-                    if p is None:
-                        continue
-                    gi = None
-                    if want is None or p in want:
-                        if gs is None:
-                            rule = rules[i]
-                            if rule is not None:
-                                gi = rule(g, out, *vals, **params)
-                        else:
-                            gi = gs[i]
-                        if gi is not None and shapes is not None and shapes[i] is not None:
-                            s = shapes[i]
-                            if shape_of(gi) != s:
-                                gi = sum_to_shape(gi, s)
-                    _deliver(p, gi, waiting)
+                    q = w.get(p, NOTHING)
+                    if q is NOTHING or q is None:
+                        w[p] = gi
+                    elif gi is not None:
+                        w[p] = q + gi
+                if p1 is None:
+                    break
+                p, gi, p1 = p1, gi1, None
             if not retain_graph:
                 n.vals = n.args = n.out = None
     leaves = waiting[0] or {}  # the leaves reached, with their cotangents
@@ -252,6 +210,73 @@ def _run(starts, targets, retain_graph, create_graph, L, prune=True):
         if g is not None:
             _accumulate(n, g, create_graph)
     return None
+
+
+def _node(n: Node, g: Any, L: float, waiting: list, retain_graph: bool, create_graph: bool,
+          store: bool, want: set | None, results: dict | None) -> None:
+    """Run one node in general: any rules, params, unbroadcasting, pruning, create_graph.
+
+    ``store``: fill retained gradients; ``results``: where to put ``g`` (a target node).
+    """
+    if results is not None:
+        results[n] = g
+    vals = n.vals
+    if vals is None:
+        raise _freed()
+    parents = n.parents
+    if g is None:  # nothing flows through this node: just release its inputs
+        for p in parents:
+            if p is not None:
+                _deliver(p, None, waiting)
+        if not retain_graph:
+            n.vals = n.args = n.out = None
+        return
+    if n.check:
+        if n.retain is not None and store:
+            t = n.retain()
+            if t is not None:
+                t._grad = _as_grad(g, t, create_graph)
+        ov = n.outver
+        if (ov is not None and ov[0]) or n.vsnap is not None:
+            _check_versions(n, L)
+    rules = n.prim.vjp
+    if create_graph:
+        vals = n.args
+        out = _wrap(n.out, L, n) if n.out is not None else None
+    else:
+        out = n.out
+    params = n.params
+    shapes = n.shapes
+    if type(rules) is tuple:
+        gs = None
+    elif rules is None:
+        raise NotImplementedError(f"no vjp rule for primitive {n.prim.name!r}")
+    else:
+        gs = rules(g, out, *vals, **params)
+    for i, p in enumerate(parents):
+        if p is None:
+            continue
+        gi = None
+        if want is None or p in want:
+            if gs is None:
+                rule = rules[i]
+                if rule is not None:
+                    gi = g if rule is PASS else rule(g, out, *vals, **params)
+            else:
+                gi = gs[i]
+            if gi is not None and shapes is not None and shapes[i] is not None:
+                s = shapes[i]
+                if shape_of(gi) != s:
+                    gi = sum_to_shape(gi, s)
+        _deliver(p, gi, waiting)
+    if not retain_graph:
+        n.vals = n.args = n.out = None
+
+
+def _freed() -> GraphError:
+    return GraphError(
+        "Trying to backward through the graph a second time (or to use saved values after "
+        "they were freed): pass retain_graph=True to the first backward")
 
 
 _NOTHING = object()  # "not reached yet", as opposed to a cotangent of None

@@ -33,10 +33,12 @@ class Node:
     arguments the rules do not read are ``None``. ``parents[i]`` is the node of input ``i``
     or ``None`` when it needs no gradient. Backward frees a node by setting ``vals`` to
     ``None``. ``vsnap`` is the sum of the saved Tensors' versions (``None``: none saved).
-    ``check`` is true when backward must look at ``retain`` (``retain_grad``) or at the
-    versions (``vsnap``, ``outver``); false spares it those reads. ``height`` is one more
-    than the highest input's (leaves are 0): every consumer of a node is higher than it,
-    so visiting nodes from the highest down is a topological order.
+    ``check`` sorts nodes for backward: 0 plain (one or two inputs, one rule each, no
+    params, nothing to unbroadcast), 1 plain but with saved arrays whose versions
+    (``vsnap``, ``outver``) must be checked, 2 anything else (including ``retain_grad``,
+    the only reader of ``retain``). ``height`` is one more than the highest input's
+    (leaves are 0): every consumer of a node is higher than it, so visiting nodes from the
+    highest down is a topological order.
     """
 
     __slots__ = ("prim", "params", "parents", "vals", "args", "out", "shapes", "vsnap",

@@ -169,7 +169,7 @@ class Tensor(ArrayMethods, Box):
             raise GraphError("retain_grad() on a tensor that does not require grad")
         if type(n) is Node:
             n.retain = weakref.ref(self)
-            n.check = True  # the engine looks at retain only then
+            n.check = 2  # the engine looks at retain only on general nodes
 
     def backward(self, gradient: Any = None, retain_graph: bool = False,
                  create_graph: bool = False) -> None:
@@ -413,7 +413,7 @@ def _fast_binary(prim, general, reflected=False):
                 n.parents = (None, sn) if reflected else (sn, None)
                 n.height = sn.height + 1
                 n.retain = n.shapes = n.out = n.outver = n.vsnap = None
-                n.check = False
+                n.check = 0
                 if k_num:
                     n.vals = n.args = (o, None) if reflected else (None, o)
                 else:
@@ -472,20 +472,23 @@ def _fast_binary(prim, general, reflected=False):
         n.vals = (ad if k0 else None, bd if k1 else None)
         n.args = (a if k0 else None, b if k1 else None)
         # a Python number never changes the output's shape; same-shape arrays neither
+        check = 0 if vs is None else 1
         if broadcasts and to is Tensor and type(out) is not float and not (
                 type(ad) is _nd and type(bd) is _nd and ad.shape == bd.shape):
-            n.shapes = _broadcast_shapes(out, ad, bd, an, bn)
+            n.shapes = shapes = _broadcast_shapes(out, ad, bd, an, bn)
+            if shapes is not None:
+                check = 2
         else:
             n.shapes = None
         t._node = n
         if save_out and type(out) is not float:
             n.out = out
             n.outver = t._ver = [0]
-            n.check = True
+            n.check = check or 1
         else:
             n.out = out if save_out else None
             n.outver = t._ver = None
-            n.check = vs is not None
+            n.check = check
         return t
 
     op.__name__ = general.__name__
@@ -609,11 +612,13 @@ def _record(prim, args, vals, parents, params, out, L):
     if prim.save_out:
         n.out = out
         n.outver = t._ver = [0]
-        n.check = True
+        n.check = 1
     else:
         n.out = None
         n.outver = None
-        n.check = vs is not None
+        n.check = 0 if vs is None else 1
+    if n.shapes is not None or params or not prim.plain_vjp or len(parents) > 2:
+        n.check = 2
     if prim.view and isinstance(first, Tensor) and first._level == L:
         t._ver = _share_ver(first)
     return t
@@ -632,6 +637,7 @@ def unary_op(prim, other=None):
     keep_x = prim.keep is None or bool(prim.keep[0])
     save_out = prim.save_out
     view = prim.view
+    plain = 0 if prim.plain_vjp else 2  # Node.check
     if other is None:
         other = bind
 
@@ -665,7 +671,7 @@ def unary_op(prim, other=None):
         n.height = an.height + 1
         n.retain = None
         n.shapes = None
-        check = False
+        check = plain
         if keep_x:
             n.vals = (d,)
             n.args = (a,)
@@ -674,7 +680,7 @@ def unary_op(prim, other=None):
             else:
                 v = a._ver
                 n.vsnap = 0 if v is None else v[0]
-                check = True
+                check = check or 1
         else:
             n.vals = n.args = _NONE1  # shared: nothing saved, nothing allocated
             n.vsnap = None
@@ -685,7 +691,7 @@ def unary_op(prim, other=None):
                 n.outver = t._ver = None
             else:
                 n.outver = t._ver = [0]
-                check = True
+                check = check or 1
         else:
             n.out = n.outver = None
             t._ver = _share_ver(a) if view else None
