@@ -128,75 +128,80 @@ def value_and_grad(f: Callable, argnums: int | tuple = 0, has_aux: bool = False)
         nums = memo.get(len(args))
         if nums is None:
             nums = memo[len(args)] = U.norm_argnums(argnums, len(args), "value_and_grad")
-        if not has_aux and not kwargs:
-            r = _vg_plain(f, args, nums, single)
-            if r is not None:
-                return r
-        fk = (lambda *a: f(*a, **kwargs)) if kwargs else f
-        flat, defs, leaves, res, aux, L = _vjp_flat(fk, args, nums, has_aux)
-        _scalar_out(res, "grad")
-        grads = _backward_to([res], [_one(res)], leaves, flat, L)
-        grads = [U.out(g) for g in grads]
-        per = U.per_argnum(defs, grads)
-        g = per[0] if isinstance(argnums, int) else tuple(per)
-        value = U.out(U.unbox(res, L))
-        if has_aux:
-            return (value, aux), g
-        return value, g
+        if has_aux or kwargs:
+            return _vg_general(f, args, kwargs, nums, single, has_aux)
+        # The common case, inlined (it is the scalar hot path): every differentiated
+        # argument is one float or float array. One level for the forward and the backward
+        # pass (new_level(), inlined), so a transform opened by a rule during backward sits
+        # above L too.
+        d, ng = _STATE.get()
+        L = d + 1
+        new = list(args)
+        xs = []
+        leaves = []
+        for a in nums:
+            x = new[a]
+            t = type(x)
+            if t is float or (t is np.ndarray and x.dtype.kind == "f"):
+                pass
+            elif t is Tensor and x._level == 0 and x._node is None and (
+                    type(x._data) is float or x._data.dtype.kind == "f"):
+                x = x._data
+            else:
+                return _vg_general(f, args, kwargs, nums, single, has_aux)
+            xs.append(x)
+            new[a] = leaf = _wrap(x, L, _new(LeafNode))  # U.leaf, inlined
+            leaf._node.ref = None
+            leaves.append(leaf)
+        token = _STATE.set((L, ng))
+        try:
+            res = f(*new)
+            if type(res) is Tensor and res._level == L:
+                od = res._data
+                if type(od) is not float:
+                    _scalar_out(res, "grad")
+                if res._node is None:
+                    grads = [None] * len(xs)
+                else:
+                    grads = _run([(res._node, 1.0 if type(od) is float else _one(res))], leaves,
+                                 False, False, L, False)
+            else:  # the output does not depend on the inputs (at this level)
+                _scalar_out(res, "grad")
+                od = res
+                grads = [None] * len(xs)
+        finally:
+            _STATE.reset(token)
+        gs = []
+        for g, x in zip(grads, xs):
+            if g is None:
+                g = U.zeros_like_value(x)
+            if type(g) is float or type(g) is np.ndarray:  # U.out(g), inlined
+                t = _new(Tensor)
+                t._data = g
+                t._level = 0
+                t._node = t._ver = t._grad = None
+                gs.append(t)
+            else:
+                gs.append(U.out(g))
+        return (_wrap(od) if type(od) is float else U.out(od)), (gs[0] if single else tuple(gs))
 
     return vg
 
 
-def _vg_plain(f: Callable, args: tuple, nums: tuple, single: bool):
-    """value_and_grad when every differentiated argument is one float or float array.
-
-    The common case, without pytree handling; returns ``None`` to defer to the general path.
-    """
-    # new_level(), inlined (this is the scalar hot path): one level for the forward and the
-    # backward pass, so a transform opened by a rule during backward sits above L too
-    d, ng = _STATE.get()
-    L = d + 1
-    new = list(args)
-    xs = []
-    leaves = []
-    for a in nums:
-        x = new[a]
-        t = type(x)
-        if t is float or (t is np.ndarray and x.dtype.kind == "f"):
-            pass
-        elif t is Tensor and x._level == 0 and x._node is None and (
-                type(x._data) is float or x._data.dtype.kind == "f"):
-            x = x._data
-        else:
-            return None
-        xs.append(x)
-        new[a] = leaf = _wrap(x, L, _new(LeafNode))  # U.leaf, inlined
-        leaf._node.ref = None
-        leaves.append(leaf)
-    token = _STATE.set((L, ng))
-    try:
-        res = f(*new)
-        if type(res) is Tensor and res._level == L:
-            od = res._data
-            if type(od) is not float:
-                _scalar_out(res, "grad")
-            if res._node is None:
-                grads = [None] * len(xs)
-            else:
-                grads = _run([(res._node, 1.0 if type(od) is float else _one(res))], leaves,
-                             False, False, L, False)
-        else:  # the output does not depend on the inputs (at this level)
-            _scalar_out(res, "grad")
-            od = res
-            grads = [None] * len(xs)
-    finally:
-        _STATE.reset(token)
-    gs = []
-    for g, x in zip(grads, xs):
-        if g is None:
-            g = U.zeros_like_value(x)
-        gs.append(_wrap(g) if type(g) is float or type(g) is np.ndarray else U.out(g))
-    return (_wrap(od) if type(od) is float else U.out(od)), (gs[0] if single else tuple(gs))
+def _vg_general(f: Callable, args: tuple, kwargs: dict, nums: tuple, single: bool,
+                has_aux: bool):
+    """value_and_grad for pytrees, keyword arguments, ``has_aux`` and nested boxes."""
+    fk = (lambda *a: f(*a, **kwargs)) if kwargs else f
+    flat, defs, leaves, res, aux, L = _vjp_flat(fk, args, nums, has_aux)
+    _scalar_out(res, "grad")
+    grads = _backward_to([res], [_one(res)], leaves, flat, L)
+    grads = [U.out(g) for g in grads]
+    per = U.per_argnum(defs, grads)
+    g = per[0] if single else tuple(per)
+    value = U.out(U.unbox(res, L))
+    if has_aux:
+        return (value, aux), g
+    return value, g
 
 
 def _one(res: Any) -> Any:
