@@ -63,7 +63,7 @@ class Primitive:
 
     __slots__ = (
         "name", "impl", "vjp", "jvp", "batch", "keep", "save_out", "nondiff", "view",
-        "broadcasts", "impl_traceable", "impl_array", "keep_cache", "keep2", "backward_name",
+        "broadcasts", "impl_traceable", "impl_array", "impl_float", "keep_cache", "keep2", "backward_name",
         "plain_vjp",
         "__weakref__",
     )
@@ -83,6 +83,7 @@ class Primitive:
         broadcasts: bool = False,
         impl_traceable: bool = False,
         impl_array: Callable[..., Any] | None = None,
+        impl_float: Callable[[float], float] | None = None,
         register: bool = True,
     ) -> None:
         self.name = name
@@ -98,6 +99,9 @@ class Primitive:
         self.impl_traceable = impl_traceable
         # the array-only impl (no Python-float branch): the eager hot path calls it directly
         self.impl_array = impl_array if impl_array is not None else impl
+        # a unary op's Python-float impl (``math``), tried first on floats by the eager path;
+        # a domain error there falls back to impl_array (NumPy's nan or inf, with a warning)
+        self.impl_float = impl_float
         self.keep_cache: dict = {}  # the tape's memo: pattern of inputs needing grad -> kept args
         # for two inputs, indexed by (x needs grad) + 2 * (y needs grad): keep (x?, y?)
         self.keep2 = tuple(

@@ -25,7 +25,7 @@ def _scalar_first(npf, mf):
         if type(x) is float:
             try:
                 return mf(x)
-            except (ValueError, OverflowError):
+            except (ValueError, ArithmeticError):  # a domain error: NumPy's nan or inf
                 pass
         return npf(x)
 
@@ -38,7 +38,7 @@ def _unary(name, npf, mf=None, *, vjp, jvp, out=False, **kw):
     impl = _scalar_first(npf, mf) if mf is not None else npf
     keep = ((),) if out else None
     return Primitive(name, impl, vjp=(vjp,), jvp=(jvp,), keep=keep, save_out=out,
-                     impl_array=npf, **kw)
+                     impl_array=npf, impl_float=mf, **kw)
 
 
 # ---------------------------------------------------------------- unary, smooth

@@ -119,11 +119,12 @@ def _run(starts, targets, retain_graph, create_graph, L, prune=True):
     inner = False
     results: dict = {}  # the cotangents of non-leaf targets
     if targets is not None:
-        tnodes = [t._node for t in targets]
-        for t in tnodes:
+        tnodes = []  # (loops, not comprehensions: no extra frame on the scalar hot path)
+        for t in targets:
+            t = t._node
+            tnodes.append(t)
             if type(t) is not Leaf:
                 inner = True
-                break
         if inner or prune:
             tset = set(tnodes)
         if prune:
@@ -203,9 +204,10 @@ def _run(starts, targets, retain_graph, create_graph, L, prune=True):
                 n.vals = n.args = n.out = None
     leaves = waiting[0] or {}  # the leaves reached, with their cotangents
     if targets is not None:
-        if inner:
-            return [results[n] if n in results else leaves.get(n) for n in tnodes]
-        return [leaves.get(n) for n in tnodes]
+        grads = []
+        for n in tnodes:
+            grads.append(results[n] if inner and n in results else leaves.get(n))
+        return grads
     for n, g in leaves.items():
         if g is not None:
             _accumulate(n, g, create_graph)

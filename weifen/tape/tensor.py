@@ -428,10 +428,21 @@ def _fast_binary(prim, general, reflected=False):
         else:
             return general(self, o)
         if reflected:
-            a, ad, an, b, bd, bn = o, od, on, self, self._data, self._node
+            a = o
+            ad = od
+            an = on
+            b = self
+            bd = self._data
+            bn = self._node
         else:
-            a, ad, an, b, bd, bn = self, self._data, self._node, o, od, on
-        if L and (isinstance(ad, Box) or isinstance(bd, Box)):
+            a = self
+            ad = self._data
+            an = self._node
+            b = o
+            bd = od
+            bn = on
+        if L and ((type(ad) is not float and isinstance(ad, Box))
+                  or (type(bd) is not float and isinstance(bd, Box))):
             out = prim.bind(ad, bd)
         else:
             try:
@@ -451,14 +462,16 @@ def _fast_binary(prim, general, reflected=False):
         n.parents = (an, bn)
         if an is None:
             n.height = bn.height + 1
+            k0, k1 = keep2[2]
         elif bn is None:
             n.height = an.height + 1
+            k0, k1 = keep2[1]
         else:
             h = an.height
             h1 = bn.height
             n.height = (h if h > h1 else h1) + 1
+            k0, k1 = keep2[3]
         n.retain = None
-        k0, k1 = keep2[(an is not None) + 2 * (bn is not None)]
         vs = None
         # a Python float cannot change in place (an in-place op rebinds the Tensor's data
         # and the saved value stays as it was), so only saved arrays need a version check
@@ -632,6 +645,7 @@ def unary_op(prim, other=None):
     """
     impl = prim.impl
     impl_array = prim.impl_array
+    impl_float = prim.impl_float
     bind = prim.bind
     nondiff = prim.nondiff
     keep_x = prim.keep is None or bool(prim.keep[0])
@@ -648,7 +662,13 @@ def unary_op(prim, other=None):
         L = a._level
         try:
             if type(d) is float:
-                out = impl(d)
+                if impl_float is None:
+                    out = impl(d)
+                else:
+                    try:
+                        out = impl_float(d)
+                    except (ValueError, ArithmeticError):  # math's domain: NumPy's nan, inf
+                        out = impl_array(d)
             elif L and isinstance(d, Box):
                 out = bind(d)
             else:
