@@ -63,8 +63,8 @@ class Primitive:
 
     __slots__ = (
         "name", "impl", "vjp", "jvp", "batch", "keep", "save_out", "nondiff", "view",
-        "broadcasts", "impl_traceable", "impl_array", "impl_float", "keep_cache", "keep2", "backward_name",
-        "plain_vjp",
+        "broadcasts", "impl_traceable", "impl_array", "impl_float", "keep_cache", "keep2",
+        "backward_name", "plain_vjp",
         "__weakref__",
     )
 
