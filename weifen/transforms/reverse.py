@@ -18,7 +18,7 @@ from weifen.errors import ShapeError, WeifenTypeError
 from weifen.prims.shape import shape_of
 from weifen.tape.engine import _run, run_backward
 from weifen.tape.node import LeafNode
-from weifen.tape.tensor import Tensor, _new, _wrap
+from weifen.tape.tensor import Tensor, _new
 from weifen.transforms import _util as U
 
 
@@ -150,9 +150,15 @@ def value_and_grad(f: Callable, argnums: int | tuple = 0, has_aux: bool = False)
             else:
                 return _vg_general(f, args, kwargs, nums, single, has_aux)
             xs.append(x)
-            new[a] = leaf = _wrap(x, L, _new(LeafNode))  # U.leaf, inlined
-            leaf._node.ref = None
-            leaves.append(leaf)
+            n = _new(LeafNode)  # U.leaf(x, L), inlined
+            n.ref = None
+            t = _new(Tensor)
+            t._data = x
+            t._level = L
+            t._node = n
+            t._ver = t._grad = None
+            new[a] = t
+            leaves.append(t)
         token = _STATE.set((L, ng))
         try:
             res = f(*new)
@@ -183,7 +189,14 @@ def value_and_grad(f: Callable, argnums: int | tuple = 0, has_aux: bool = False)
                 gs.append(t)
             else:
                 gs.append(U.out(g))
-        return (_wrap(od) if type(od) is float else U.out(od)), (gs[0] if single else tuple(gs))
+        if type(od) is float:
+            t = _new(Tensor)
+            t._data = od
+            t._level = 0
+            t._node = t._ver = t._grad = None
+        else:
+            t = U.out(od)
+        return t, (gs[0] if single else tuple(gs))
 
     return vg
 
