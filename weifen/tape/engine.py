@@ -8,12 +8,13 @@ of a node's consumers are higher than it. Backward therefore needs no counting p
    them; cotangents flow only along those.
 3. Sweep the heights from the top down. A node reached at height h has received every
    cotangent it will get (its consumers all sit higher and have run): apply its vjp
-   rules, sum each cotangent back to its input's shape where the op broadcast, add it
-   into the input's buffer (filing the input under its height when first reached), and
-   free what the node saved unless ``retain_graph``. Height 0 is the leaves.
+   rules, sum each cotangent back to its input's shape where the op broadcast, add it to
+   the input's entry under the input's height (filing the input there when first
+   reached), and free what the node saved unless ``retain_graph``. Height 0 is the leaves.
 
-This is Kahn's algorithm with the in-degree bookkeeping replaced by heights fixed at
-record time. A 10^6-node chain is a loop of 10^6 iterations; memory is released as it goes.
+Like Kahn's algorithm, this runs every node after all its consumers; heights fixed at
+record time stand in for Kahn's in-degree counts, so there is no counting pass over the
+graph first. A 10^6-node chain is a loop of 10^6 iterations; memory is released as it goes.
 """
 from __future__ import annotations
 

@@ -484,8 +484,8 @@ def _fast_binary(prim, general, reflected=False):
         n.vsnap = vs
         n.vals = (ad if k0 else None, bd if k1 else None)
         n.args = (a if k0 else None, b if k1 else None)
-        # a Python number never changes the output's shape; same-shape arrays neither
         check = 0 if vs is None else 1
+        # a Python number never changes the output's shape; same-shape arrays neither
         if broadcasts and to is Tensor and type(out) is not float and not (
                 type(ad) is _nd and type(bd) is _nd and ad.shape == bd.shape):
             n.shapes = shapes = _broadcast_shapes(out, ad, bd, an, bn)
