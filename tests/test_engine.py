@@ -265,3 +265,97 @@ def test_leaf_used_by_two_separate_graphs():
     y1.backward()
     y2.backward()
     assert float(x.grad) == 4.0 + 12.0
+
+
+# ================================================================ height order
+def test_node_heights_order_consumers_above_inputs():
+    x = wf.tensor([1.0, 2.0], requires_grad=True)
+    a = x * 2.0           # height 1
+    b = wf.tanh(a)        # 2
+    c = b + x             # 3: max of its inputs' heights (2 and the leaf's 0), plus one
+    assert (a.grad_fn.height, b.grad_fn.height, c.grad_fn.height) == (1, 2, 3)
+    assert x._node.height == 0
+
+
+def test_skip_connections_of_unequal_length_sum_before_use():
+    # x reaches y along paths of length 1, 3 and 6; every cotangent into a node must be
+    # summed before that node runs (here: the rule would see a partial sum otherwise)
+    calls = []
+
+    @wf.custom_vjp
+    def ident(v):
+        return v * 1.0
+
+    def bwd(res, g):
+        calls.append(float(np.asarray(g)))
+        return (g,)
+
+    ident.defvjp(lambda v: (v * 1.0, None), bwd)
+    x = wf.tensor(0.3, requires_grad=True)
+    u = ident(x)
+    long = u
+    for _ in range(5):
+        long = wf.sin(long)
+    mid = wf.exp(wf.tanh(u))
+    y = long + mid + u
+    y.backward()
+    t = 0.3
+    d_long = 1.0
+    v = t
+    for _ in range(5):
+        d_long *= math.cos(v)
+        v = math.sin(v)
+    expect = d_long + math.exp(math.tanh(t)) * (1 - math.tanh(t) ** 2) + 1.0
+    assert calls == [pytest.approx(expect, rel=1e-12)]
+    assert float(x.grad) == pytest.approx(expect, rel=1e-12)
+
+
+def test_roots_at_different_heights():
+    x = wf.tensor(2.0, requires_grad=True)
+    low = x * 3.0                                   # height 1
+    high = wf.exp(wf.sin(wf.cos(x)))                # height 3
+    gx, = wf.autograd.grad([low, high], [x])
+    expect = 3.0 + math.exp(math.sin(math.cos(2.0))) * math.cos(math.cos(2.0)) * -math.sin(2.0)
+    assert float(gx) == pytest.approx(expect, rel=1e-12)
+
+
+def test_retain_grad_on_node_from_number_path():
+    x = wf.tensor([1.0, 3.0], requires_grad=True)
+    h = x * 2.0            # recorded by the short path for a Python-number operand
+    h.retain_grad()
+    (h * h).sum().backward()
+    np.testing.assert_array_equal(A(h.grad), [4.0, 12.0])
+    np.testing.assert_array_equal(A(x.grad), [8.0, 24.0])
+
+
+def test_inplace_after_number_op_needs_no_version_check():
+    # x * 2.0 saves only the 2.0, so changing x afterwards cannot spoil its gradient
+    x = wf.tensor([1.0, 2.0], requires_grad=True)
+    w = x * 1.0
+    y = (w * 2.0).sum()
+    with wf.no_grad():
+        w += 5.0
+    y.backward()
+    np.testing.assert_array_equal(A(x.grad), [2.0, 2.0])
+    # but x * x saves x: the same change makes backward raise
+    x.grad = None
+    w = x * 1.0
+    y = (w * w).sum()
+    with wf.no_grad():
+        w += 5.0
+    with pytest.raises(wf.GraphError, match="in-place"):
+        y.backward()
+
+
+def test_python_floats_outside_math_domain_follow_numpy():
+    # math.log(-1.0) raises; the float path falls back to NumPy's nan (as arrays give)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        v, g = wf.value_and_grad(wf.log)(-1.0)
+        assert math.isnan(float(v)) and float(g) == -1.0
+        assert float(wf.grad(wf.sqrt)(0.0)) == math.inf
+        assert float(wf.grad(wf.reciprocal)(0.0)) == -math.inf
+        assert float(wf.grad(lambda x: x ** 0.5)(0.0)) == math.inf
+        assert float(wf.jvp(wf.sqrt, (0.0,), (1.0,))[1]) == math.inf
+        assert float((wf.Dual(0.0, 1.0) ** 0.5).tangent) == math.inf
+        # the same on arrays, for comparison
+        assert float(wf.grad(wf.sqrt)(wf.tensor(0.0))) == math.inf

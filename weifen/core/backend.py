@@ -24,6 +24,23 @@ def backend_name(x: Any) -> str:
     return type(x).__module__.partition(".")[0]
 
 
+def ieee(v: Any) -> Any:
+    """``v``, with a Python float made a NumPy float64 (anything else passes).
+
+    Python's float arithmetic raises on ``x / 0.0`` and overflow where NumPy's gives inf or
+    nan with a warning. The eager paths keep Python floats for speed; when a rule raises
+    ``ArithmeticError`` on them, they rerun it on these, so floats behave as arrays do.
+
+    >>> ieee(1.0), ieee(2)
+    (np.float64(1.0), 2)
+    """
+    if type(v) is float:
+        import numpy as np
+
+        return np.float64(v)
+    return v
+
+
 def scatter_add(target: Any, index: Any, values: Any) -> Any:
     """Add ``values`` into ``target[index]`` in place, summing repeated indices; returns ``target``.
 

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from weifen.array import ArrayMethods
+from weifen.core.backend import ieee
 from weifen.core.primitive import Box
 from weifen.core.state import depth
 from weifen.prims.shape import broadcast_to_p, shape_of
@@ -120,15 +121,12 @@ class Dual(ArrayMethods, Box):
             return out
         if rules is None:
             raise NotImplementedError(f"no jvp rule for primitive {prim.name!r}")
-        if type(rules) is tuple:
-            tan = None
-            for i, t in enumerate(tangents):
-                if t is None or rules[i] is None:
-                    continue
-                c = rules[i](t, out, *primals, **params)
-                tan = c if tan is None else tan + c
-        else:
-            tan = rules(tangents, out, *primals, **params)
+        try:
+            tan = _tangent(rules, tangents, out, primals, params)
+        except ArithmeticError:
+            # Python floats raise on 1.0 / 0.0 where NumPy gives inf: rerun on NumPy floats
+            tan = _tangent(rules, [ieee(t) for t in tangents], ieee(out),
+                           [ieee(p) for p in primals], params)
         if tan is None:
             return out
         if prim.broadcasts:
@@ -139,6 +137,19 @@ class Dual(ArrayMethods, Box):
 
     def __repr__(self) -> str:
         return f"Dual(primal={self._p!r}, tangent={self._t!r})"
+
+
+def _tangent(rules: Any, tangents: list, out: Any, primals: list, params: dict) -> Any:
+    """The output's tangent: the sum of the jvp rules' terms (``None`` when all are zero)."""
+    if type(rules) is not tuple:
+        return rules(tangents, out, *primals, **params)
+    tan = None
+    for i, t in enumerate(tangents):
+        if t is None or rules[i] is None:
+            continue
+        c = rules[i](t, out, *primals, **params)
+        tan = c if tan is None else tan + c
+    return tan
 
 
 def _zeros_like(t: Any) -> Any:

@@ -22,6 +22,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from weifen.core.backend import ieee
 from weifen.core.primitive import Box, passthrough as PASS
 from weifen.core.state import _STATE
 from weifen.errors import GraphError, ShapeError
@@ -170,22 +171,27 @@ def _run(starts, targets, retain_graph, create_graph, L, prune=True):
             rules = n.prim.vjp
             out = n.out
             p1 = None
-            if len(parents) == 1:
-                p = parents[0]
-                rule = rules[0]
-                gi = None if rule is None else g if rule is PASS else rule(g, out, vals[0])
-            else:
-                p, p1 = parents
-                x, y = vals
-                if p is None:
-                    p, p1 = p1, None
-                    rule = rules[1]
-                else:
+            try:
+                if len(parents) == 1:
+                    p = parents[0]
                     rule = rules[0]
-                    if p1 is not None:
-                        rule1 = rules[1]
-                        gi1 = None if rule1 is None else g if rule1 is PASS else rule1(g, out, x, y)
-                gi = None if rule is None else g if rule is PASS else rule(g, out, x, y)
+                    gi = None if rule is None else g if rule is PASS else rule(g, out, vals[0])
+                else:
+                    p, p1 = parents
+                    x, y = vals
+                    if p is None:
+                        p, p1 = p1, None
+                        rule = rules[1]
+                    else:
+                        rule = rules[0]
+                        if p1 is not None:
+                            rule1 = rules[1]
+                            gi1 = None if rule1 is None else g if rule1 is PASS else \
+                                rule1(g, out, x, y)
+                    gi = None if rule is None else g if rule is PASS else rule(g, out, x, y)
+            except ArithmeticError:  # Python floats (1.0 / 0.0): _node reruns on NumPy's
+                _node(n, g, L, waiting, retain_graph, False, targets is None, None, None)
+                continue
             while True:
                 # _deliver(p, gi, waiting), inlined: this is the backward hot path
                 hp = p.height
@@ -250,30 +256,41 @@ def _node(n: Node, g: Any, L: float, waiting: list, retain_graph: bool, create_g
         out = n.out
     params = n.params
     shapes = n.shapes
-    if type(rules) is tuple:
-        gs = None
-    elif rules is None:
+    if rules is None:
         raise NotImplementedError(f"no vjp rule for primitive {n.prim.name!r}")
-    else:
-        gs = rules(g, out, *vals, **params)
+    try:
+        gis = _cotangents(rules, parents, g, out, vals, params, want)
+    except ArithmeticError:
+        # Python floats raise on 1.0 / 0.0 where NumPy gives inf: rerun on NumPy floats
+        gis = _cotangents(rules, parents, ieee(g), ieee(out), tuple(map(ieee, vals)), params,
+                          want)
     for i, p in enumerate(parents):
         if p is None:
             continue
-        gi = None
-        if want is None or p in want:
-            if gs is None:
-                rule = rules[i]
-                if rule is not None:
-                    gi = g if rule is PASS else rule(g, out, *vals, **params)
-            else:
-                gi = gs[i]
-            if gi is not None and shapes is not None and shapes[i] is not None:
-                s = shapes[i]
-                if shape_of(gi) != s:
-                    gi = sum_to_shape(gi, s)
+        gi = gis[i]
+        if gi is not None and shapes is not None and shapes[i] is not None:
+            s = shapes[i]
+            if shape_of(gi) != s:
+                gi = sum_to_shape(gi, s)
         _deliver(p, gi, waiting)
     if not retain_graph:
         n.vals = n.args = n.out = None
+
+
+def _cotangents(rules: Any, parents: tuple, g: Any, out: Any, vals: tuple, params: dict,
+                want: set | None) -> list:
+    """Each input's cotangent by the node's vjp rules (``None``: no grad needed or wanted)."""
+    if type(rules) is not tuple:
+        gs = rules(g, out, *vals, **params)
+        return [gi if p is not None and (want is None or p in want) else None
+                for p, gi in zip(parents, gs)]
+    gis = []
+    for p, rule in zip(parents, rules):
+        if p is None or rule is None or (want is not None and p not in want):
+            gis.append(None)
+        else:
+            gis.append(g if rule is PASS else rule(g, out, *vals, **params))
+    return gis
 
 
 def _freed() -> GraphError:
