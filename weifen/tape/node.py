@@ -36,7 +36,8 @@ class Node:
     ``check`` sorts nodes for backward: 0 plain (one or two inputs, one rule each, no
     params, nothing to unbroadcast), 1 plain but with saved arrays whose versions
     (``vsnap``, ``outver``) must be checked, 2 anything else (including ``retain_grad``,
-    the only reader of ``retain``). ``height`` is one more than the highest input's
+    the only reader of ``retain``); a node with ``check`` 0 may leave ``retain``, ``vsnap``
+    and ``outver`` unset. ``height`` is one more than the highest input's
     (leaves are 0): every consumer of a node is higher than it, so visiting nodes from the
     highest down is a topological order.
     """

@@ -25,6 +25,7 @@ from weifen.tape import _prims as _P
 
 _new = object.__new__
 _nd = np.ndarray
+_state = _STATE.get  # (depth, no_grad_upto), read on every recorded op
 
 
 def _wrap(data: Any, level: float = 0, node: Any = None) -> "Tensor":
@@ -94,7 +95,7 @@ class Tensor(ArrayMethods, Box):
                 out = prim.impl(*vals, **params)
             except (ValueError, TypeError) as e:
                 raise impl_error(prim, vals, e) from None
-        if need and L > _STATE.get()[1] and not prim.nondiff:
+        if need and L > _state()[1] and not prim.nondiff:
             return _record(prim, tuple(args), tuple(vals), tuple(parents), params, out, L)
         t = _wrap(out, L)
         if prim.view and isinstance(args[0], Tensor) and args[0]._level == L:
@@ -168,6 +169,8 @@ class Tensor(ArrayMethods, Box):
         if n is None:
             raise GraphError("retain_grad() on a tensor that does not require grad")
         if type(n) is Node:
+            if not n.check:  # a plain node may have left these unset
+                n.outver = n.vsnap = None
             n.retain = weakref.ref(self)
             n.check = 2  # the engine looks at retain only on general nodes
 
@@ -404,7 +407,7 @@ def _fast_binary(prim, general, reflected=False):
                 t._grad = None
                 t._ver = None
                 sn = self._node
-                if sn is None or _STATE.get()[1] >= L:
+                if sn is None or _state()[1] >= L:
                     t._node = None
                     return t
                 n = Node()
@@ -412,8 +415,8 @@ def _fast_binary(prim, general, reflected=False):
                 n.params = _EMPTY
                 n.parents = (None, sn) if reflected else (sn, None)
                 n.height = sn.height + 1
-                n.retain = n.shapes = n.out = n.outver = n.vsnap = None
-                n.check = 0
+                n.shapes = n.out = None
+                n.check = 0  # so retain, outver and vsnap are never read: left unset
                 if k_num:
                     n.vals = n.args = (o, None) if reflected else (None, o)
                 else:
@@ -453,7 +456,7 @@ def _fast_binary(prim, general, reflected=False):
         t._data = out
         t._level = L
         t._grad = None
-        if (an is None and bn is None) or nondiff or _STATE.get()[1] >= L:
+        if (an is None and bn is None) or nondiff or _state()[1] >= L:
             t._node = t._ver = None
             return t
         n = Node()
@@ -551,7 +554,7 @@ _INPLACE_UFUNCS = {"add": np.add, "sub": np.subtract, "mul": np.multiply, "div":
 
 
 def recording_at(level: float) -> bool:
-    return level > _STATE.get()[1]
+    return level > _state()[1]
 
 
 def _share_ver(t: Tensor) -> list:
@@ -680,7 +683,7 @@ def unary_op(prim, other=None):
         t._data = out
         t._level = L
         t._grad = None
-        if an is None or nondiff or _STATE.get()[1] >= L:
+        if an is None or nondiff or _state()[1] >= L:
             t._node = None
             t._ver = _share_ver(a) if view else None
             return t
