@@ -201,8 +201,10 @@ def _pow_gy(g, o, x, y):
         if x == 0:
             return g * 0.0
         return g * o * (math.log(x) if x > 0 else math.nan)
-    safe = where_p(x == 0, 1.0, x)
-    return where_p(x == 0, 0.0, g * o * log_p(safe))
+    # eq_p, not ==: on some boxes (graph nodes) == is identity, not an elementwise test
+    zero = eq_p(x, 0)
+    safe = where_p(zero, 1.0, x)
+    return where_p(zero, 0.0, g * o * log_p(safe))
 
 
 def _pow_dy(dy, o, x, y):
@@ -212,7 +214,7 @@ def _pow_dy(dy, o, x, y):
 def _tie_share(g, a, b, win):
     # all of g where a wins, half on ties (the subgradient JAX and torch pick), 0 where a
     # loses; products with boolean masks keep g's dtype
-    return g * win(a, b) + (g * 0.5) * (a == b)
+    return g * win(a, b) + (g * 0.5) * eq_p(a, b)  # eq_p: see _pow_gy
 
 
 add_p = Primitive("add", operator.add, broadcasts=True, keep=((), ()),

@@ -1,0 +1,540 @@
+"""The static graph's nodes and ops: CSE599G1's ``Node`` and ``Op``, and staging of weifen ops.
+
+A :class:`Node` is an op applied to input nodes; it computes nothing until an
+``Executor`` runs it. Two kinds of ops build nodes:
+
+* the classic ops (``add_op``, ``mul_op``, ``matmul_op``, ...), each an :class:`Op` with
+  ``compute`` and ``gradient``, exactly the teaching engine's interface (subclass ``Op``
+  to add one);
+* every weifen primitive: a ``Node`` is a box at the highest level, so ``ad.exp(x)``,
+  ``x - y`` or ``wf.tanh(x)`` *stage* the primitive into a :class:`PrimOp` node, and its
+  gradient is the primitive's own vjp rule run on nodes (one rule table for every face).
+
+Nothing here recurses: names print, and graphs are sorted, differentiated and run, with
+explicit stacks, so graphs of any depth work.
+
+>>> from weifen import graph as ad
+>>> x = ad.Variable(name="x")
+>>> y = ad.exp(x) * x + 3
+>>> str(y)
+'((exp(x)*x)+3)'
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from weifen.core.primitive import Box, Primitive, passthrough
+from weifen.errors import WeifenTypeError, WeifenValueError
+
+
+class Node(Box):
+    """A node of a static graph: ``op`` applied to ``inputs`` (CSE599G1's ``Node``).
+
+    ``const_attr`` holds the constant of the by-constant ops, ``params`` a staged
+    primitive's parameters. ``name`` is the readable expression (``(x2*x3)``), built on
+    demand; an op or a user may also set it.
+    """
+
+    __slots__ = ("inputs", "op", "const_attr", "params", "_name", "__weakref__")
+    _level = math.inf  # staging: a node outranks every other box, so ops on it build nodes
+
+    def __init__(self) -> None:
+        self.inputs: list[Node] = []
+        self.op: Op | None = None
+        self.const_attr: Any = None
+        self.params: dict = {}
+        self._name: str | None = None
+
+    # ------------------------------------------------------------------ naming
+    @property
+    def name(self) -> str:
+        if self._name is not None:
+            return self._name
+        return _expression(self)
+
+    @name.setter
+    def name(self, value: str) -> None:
+        self._name = value
+
+    def __str__(self) -> str:
+        return self.name
+
+    __repr__ = __str__
+
+    @property
+    def shape(self) -> tuple:
+        raise WeifenTypeError(
+            f"graph node {_short(self)} has no shape until it runs: static graphs are built "
+            "without shapes (use ad.reduce_sum, ad.matmul and elementwise ops, or evaluate "
+            "with an Executor)")
+
+    # ------------------------------------------------------------------ operators
+    def __add__(self, other: Any) -> "Node":
+        if isinstance(other, Node):
+            return add_op(self, other)
+        return add_byconst_op(self, other)
+
+    def __mul__(self, other: Any) -> "Node":
+        if isinstance(other, Node):
+            return mul_op(self, other)
+        return mul_byconst_op(self, other)
+
+    __radd__ = __add__
+    __rmul__ = __mul__
+
+    def __sub__(self, other: Any) -> "Node":
+        return _stage("sub", self, other)
+
+    def __rsub__(self, other: Any) -> "Node":
+        return _stage("sub", other, self)
+
+    def __truediv__(self, other: Any) -> "Node":
+        return _stage("div", self, other)
+
+    def __rtruediv__(self, other: Any) -> "Node":
+        return _stage("div", other, self)
+
+    def __pow__(self, other: Any) -> "Node":
+        return _stage("pow", self, other)
+
+    def __neg__(self) -> "Node":
+        return _stage("neg", self)
+
+    # Order comparisons stage (a rule may need ``o > 0``). ``==`` stays identity, as in the
+    # classic engine, so nodes work as dict keys and in lists; ad.equal / eq_p compare values.
+    def __gt__(self, other: Any) -> "Node":
+        return _stage("gt", self, other)
+
+    def __lt__(self, other: Any) -> "Node":
+        return _stage("lt", self, other)
+
+    def __ge__(self, other: Any) -> "Node":
+        return _stage("ge", self, other)
+
+    def __le__(self, other: Any) -> "Node":
+        return _stage("le", self, other)
+
+    def __bool__(self) -> bool:
+        raise WeifenTypeError(
+            f"the truth value of graph node {_short(self)} is not known until it runs; "
+            "use ad.where / wf.where for data-dependent choices in a static graph")
+
+    def __matmul__(self, other: Any) -> "Node":
+        return matmul_op(self, as_node(other))
+
+    def __rmatmul__(self, other: Any) -> "Node":
+        return matmul_op(as_node(other), self)
+
+    # ------------------------------------------------------------------ staging
+    def _process(self, prim: Primitive, args: tuple, params: dict) -> "Node":
+        return PrimOp(prim, params)(*[as_node(a) for a in args])
+
+    def _primal_data(self) -> Any:
+        raise WeifenTypeError(f"graph node {_short(self)} has no value until an Executor runs it")
+
+
+def _short(node: Node) -> str:
+    s = node.name
+    return s if len(s) <= 60 else s[:57] + "..."
+
+
+def _stage(name: str, *args: Any) -> Node:
+    from weifen.core.primitive import REGISTRY
+
+    return REGISTRY[name].bind(*[as_node(a) for a in args])
+
+
+def _expression(root: Node) -> str:
+    """The readable expression of ``root``, written with an explicit stack (no recursion)."""
+    out: list[str] = []
+    stack: list[Any] = [root]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            out.append(item)
+            continue
+        if item._name is not None or item.op is None:
+            out.append(item._name if item._name is not None else "?")
+            continue
+        stack.extend(reversed(item.op.pieces(item)))
+    return "".join(out)
+
+
+def as_node(x: Any) -> Node:
+    """``x`` itself if it is a node, else a constant node holding its value."""
+    if isinstance(x, Node):
+        return x
+    return constant(x)
+
+
+def _value(x: Any) -> Any:
+    """A constant's raw value: Tensors give their array (cut from any graph)."""
+    from weifen.tape.tensor import Tensor
+
+    if isinstance(x, Tensor):
+        return x.numpy()
+    if isinstance(x, Box):
+        raise WeifenTypeError(f"a {type(x).__name__} cannot be a constant of a static graph")
+    return x
+
+
+def _fmt_const(c: Any) -> str:
+    if isinstance(c, (int, float, np.number)):
+        return repr(c.item() if isinstance(c, np.number) else c)
+    return f"<{type(c).__name__} {getattr(c, 'shape', '')}>".replace(" >", ">")
+
+
+# ============================================================================ ops
+class Op:
+    """An operation of the static graph (CSE599G1's ``Op``).
+
+    Subclass it with ``__call__`` (build the node: ``Op.__call__(self)`` gives a fresh
+    node with ``op`` set), ``compute(node, input_vals)`` (the value, from the inputs'
+    values) and ``gradient(node, output_grad)`` (one gradient node per input).
+    """
+
+    def __call__(self) -> Node:
+        node = Node()
+        node.op = self
+        return node
+
+    def compute(self, node: Node, input_vals: list) -> Any:
+        raise NotImplementedError(f"{type(self).__name__}.compute")
+
+    def gradient(self, node: Node, output_grad: Node) -> list:
+        raise NotImplementedError(f"{type(self).__name__}.gradient")
+
+    def pieces(self, node: Node) -> list:
+        """How ``node`` prints: strings and input nodes, in order."""
+        parts: list = [f"{type(self).__name__}("]
+        for i, x in enumerate(node.inputs):
+            parts += ([","] if i else []) + [x]
+        return parts + [")"]
+
+
+def _binary(op: Op, a: Node, b: Node) -> Node:
+    node = Op.__call__(op)
+    node.inputs = [a, b]
+    return node
+
+
+def _unary(op: Op, a: Node, const: Any = None) -> Node:
+    node = Op.__call__(op)
+    node.inputs = [a]
+    node.const_attr = const
+    return node
+
+
+class PlaceholderOp(Op):
+    """A value fed at run time (``Variable``)."""
+
+    def __call__(self) -> Node:
+        return Op.__call__(self)
+
+    def compute(self, node: Node, input_vals: list) -> Any:
+        raise WeifenValueError(f"no value fed for variable {node.name!r}: pass it in feed_dict")
+
+    def gradient(self, node: Node, output_grad: Node) -> list:
+        return []
+
+
+class ConstantOp(Op):
+    """A constant value held in the graph (a number or an array used in an expression)."""
+
+    def __call__(self, value: Any) -> Node:
+        node = Op.__call__(self)
+        node.const_attr = _value(value)
+        return node
+
+    def compute(self, node: Node, input_vals: list) -> Any:
+        return node.const_attr
+
+    def gradient(self, node: Node, output_grad: Node) -> list:
+        return []
+
+    def pieces(self, node: Node) -> list:
+        return [_fmt_const(node.const_attr)]
+
+
+class AddOp(Op):
+    def __call__(self, a: Node, b: Node) -> Node:
+        return _binary(self, a, b)
+
+    def compute(self, node: Node, input_vals: list) -> Any:
+        return input_vals[0] + input_vals[1]
+
+    def gradient(self, node: Node, output_grad: Node) -> list:
+        a, b = node.inputs
+        return [sum_like_op(output_grad, a), sum_like_op(output_grad, b)]
+
+    def pieces(self, node: Node) -> list:
+        return ["(", node.inputs[0], "+", node.inputs[1], ")"]
+
+
+class AddByConstOp(Op):
+    def __call__(self, a: Node, const: Any) -> Node:
+        return _unary(self, a, _value(const))
+
+    def compute(self, node: Node, input_vals: list) -> Any:
+        return input_vals[0] + node.const_attr
+
+    def gradient(self, node: Node, output_grad: Node) -> list:
+        return [sum_like_op(output_grad, node.inputs[0])]
+
+    def pieces(self, node: Node) -> list:
+        return ["(", node.inputs[0], "+", _fmt_const(node.const_attr), ")"]
+
+
+class MulOp(Op):
+    def __call__(self, a: Node, b: Node) -> Node:
+        return _binary(self, a, b)
+
+    def compute(self, node: Node, input_vals: list) -> Any:
+        return input_vals[0] * input_vals[1]
+
+    def gradient(self, node: Node, output_grad: Node) -> list:
+        a, b = node.inputs
+        return [sum_like_op(output_grad * b, a), sum_like_op(output_grad * a, b)]
+
+    def pieces(self, node: Node) -> list:
+        return ["(", node.inputs[0], "*", node.inputs[1], ")"]
+
+
+class MulByConstOp(Op):
+    def __call__(self, a: Node, const: Any) -> Node:
+        return _unary(self, a, _value(const))
+
+    def compute(self, node: Node, input_vals: list) -> Any:
+        return input_vals[0] * node.const_attr
+
+    def gradient(self, node: Node, output_grad: Node) -> list:
+        return [sum_like_op(output_grad * node.const_attr, node.inputs[0])]
+
+    def pieces(self, node: Node) -> list:
+        return ["(", node.inputs[0], "*", _fmt_const(node.const_attr), ")"]
+
+
+class MatMulOp(Op):
+    """``op(A) @ op(B)``, where ``op`` transposes when ``trans_A`` / ``trans_B`` is set."""
+
+    def __call__(self, a: Node, b: Node, trans_A: bool = False, trans_B: bool = False) -> Node:
+        node = _binary(self, as_node(a), as_node(b))
+        node.params = {"trans_A": bool(trans_A), "trans_B": bool(trans_B)}
+        return node
+
+    def compute(self, node: Node, input_vals: list) -> Any:
+        a, b = input_vals
+        if node.params["trans_A"]:
+            a = np.swapaxes(a, -1, -2)
+        if node.params["trans_B"]:
+            b = np.swapaxes(b, -1, -2)
+        return np.matmul(a, b)
+
+    def gradient(self, node: Node, output_grad: Node) -> list:
+        a, b = node.inputs
+        ta, tb = node.params["trans_A"], node.params["trans_B"]
+        g = output_grad
+        ga = matmul_op(b, g, tb, True) if ta else matmul_op(g, b, False, not tb)
+        gb = matmul_op(g, a, True, ta) if tb else matmul_op(a, g, not ta, False)
+        return [ga, gb]
+
+    def pieces(self, node: Node) -> list:
+        p = node.params
+        return ["MatMul(", node.inputs[0], ",", node.inputs[1],
+                f",{p['trans_A']},{p['trans_B']})"]
+
+
+class OnesLikeOp(Op):
+    def __call__(self, a: Node) -> Node:
+        return _unary(self, a)
+
+    def compute(self, node: Node, input_vals: list) -> Any:
+        return np.ones_like(input_vals[0], dtype=np.result_type(input_vals[0], 1.0))
+
+    def gradient(self, node: Node, output_grad: Node) -> list:
+        return [zeroslike_op(node.inputs[0])]
+
+    def pieces(self, node: Node) -> list:
+        return ["Oneslike(", node.inputs[0], ")"]
+
+
+class ZerosLikeOp(Op):
+    def __call__(self, a: Node) -> Node:
+        return _unary(self, a)
+
+    def compute(self, node: Node, input_vals: list) -> Any:
+        return np.zeros_like(input_vals[0], dtype=np.result_type(input_vals[0], 1.0))
+
+    def gradient(self, node: Node, output_grad: Node) -> list:
+        return [zeroslike_op(node.inputs[0])]
+
+    def pieces(self, node: Node) -> list:
+        return ["Zeroslike(", node.inputs[0], ")"]
+
+
+class ReduceSumOp(Op):
+    """``sum(x, axis, keepdims)``; its gradient broadcasts back to ``x``'s run-time shape."""
+
+    def __call__(self, a: Node, axis: Any = None, keepdims: bool = False) -> Node:
+        node = _unary(self, as_node(a))
+        node.params = {"axis": tuple(axis) if isinstance(axis, list) else axis,
+                       "keepdims": bool(keepdims)}
+        return node
+
+    def compute(self, node: Node, input_vals: list) -> Any:
+        return np.sum(input_vals[0], **node.params)
+
+    def gradient(self, node: Node, output_grad: Node) -> list:
+        x = node.inputs[0]
+        axis, keepdims = node.params["axis"], node.params["keepdims"]
+        g = output_grad if keepdims or axis is None else expand_like_op(output_grad, x, axis)
+        return [broadcast_like_op(g, x)]
+
+    def pieces(self, node: Node) -> list:
+        p = node.params
+        extra = "" if p["axis"] is None else f",axis={p['axis']}"
+        extra += ",keepdims=True" if p["keepdims"] else ""
+        return ["ReduceSum(", node.inputs[0], f"{extra})"]
+
+
+class SumLikeOp(Op):
+    """``g`` summed over the axes it was broadcast along to match ``x``'s shape (unbroadcast)."""
+
+    def __call__(self, g: Node, x: Node) -> Node:
+        return _binary(self, g, x)
+
+    def compute(self, node: Node, input_vals: list) -> Any:
+        from weifen.prims.reduce import sum_to_shape
+        from weifen.prims.shape import shape_of
+
+        g, x = input_vals
+        return sum_to_shape(g, shape_of(x))
+
+    def gradient(self, node: Node, output_grad: Node) -> list:
+        return [broadcast_like_op(output_grad, node.inputs[0]), None]
+
+    def pieces(self, node: Node) -> list:
+        return ["SumLike(", node.inputs[0], ",", node.inputs[1], ")"]
+
+
+class BroadcastLikeOp(Op):
+    """``g`` broadcast to ``x``'s shape (the adjoint of :class:`SumLikeOp`)."""
+
+    def __call__(self, g: Node, x: Node) -> Node:
+        return _binary(self, g, x)
+
+    def compute(self, node: Node, input_vals: list) -> Any:
+        g, x = input_vals
+        return np.broadcast_to(g, np.shape(x)).copy()
+
+    def gradient(self, node: Node, output_grad: Node) -> list:
+        return [sum_like_op(output_grad, node.inputs[0]), None]
+
+    def pieces(self, node: Node) -> list:
+        return ["BroadcastLike(", node.inputs[0], ",", node.inputs[1], ")"]
+
+
+class ExpandLikeOp(Op):
+    """A reduction's output given back its reduced axes (length 1) for ``x``'s rank."""
+
+    def __call__(self, g: Node, x: Node, axis: Any) -> Node:
+        node = _binary(self, g, x)
+        node.params = {"axis": axis}
+        return node
+
+    def compute(self, node: Node, input_vals: list) -> Any:
+        g, x = input_vals
+        axis = node.params["axis"]
+        axes = (axis,) if isinstance(axis, int) else tuple(axis)
+        nd = np.ndim(x)
+        return np.expand_dims(g, tuple(sorted(a % nd for a in axes)))
+
+    def gradient(self, node: Node, output_grad: Node) -> list:
+        return [sum_like_op(output_grad, node.inputs[0]), None]
+
+    def pieces(self, node: Node) -> list:
+        return ["ExpandLike(", node.inputs[0], ",", node.inputs[1], ")"]
+
+
+class PrimOp(Op):
+    """A weifen primitive staged into the graph: ``impl`` computes, the vjp rules (run on
+    nodes) differentiate."""
+
+    def __init__(self, prim: Primitive, params: dict) -> None:
+        self.prim = prim
+        self.params = params
+
+    def __call__(self, *inputs: Node) -> Node:
+        node = Op.__call__(self)
+        node.inputs = list(inputs)
+        node.params = self.params
+        return node
+
+    def compute(self, node: Node, input_vals: list) -> Any:
+        return self.prim.impl(*input_vals, **self.params)
+
+    def gradient(self, node: Node, output_grad: Node) -> list:
+        prim, params, xs = self.prim, self.params, node.inputs
+        if prim.nondiff:
+            return [None] * len(xs)
+        rules = prim.vjp
+        if rules is None:
+            raise NotImplementedError(f"no vjp rule for primitive {prim.name!r}")
+        g = output_grad
+        if type(rules) is tuple:
+            gs = [None if r is None else g if r is passthrough else r(g, node, *xs, **params)
+                  for r in rules]
+        else:
+            gs = list(rules(g, node, *xs, **params))
+        if prim.broadcasts:
+            gs = [None if gi is None else sum_like_op(gi, x) for gi, x in zip(gs, xs)]
+        return gs
+
+    def pieces(self, node: Node) -> list:
+        sym = _INFIX.get(self.prim.name)
+        xs = node.inputs
+        if sym is not None and len(xs) == 2:
+            return ["(", xs[0], sym, xs[1], ")"]
+        if self.prim.name == "neg":
+            return ["(-", xs[0], ")"]
+        parts: list = [f"{self.prim.name}("]
+        for i, x in enumerate(xs):
+            parts += ([","] if i else []) + [x]
+        if self.params:
+            parts.append("," + ",".join(f"{k}={v}" for k, v in self.params.items()))
+        return parts + [")"]
+
+
+_INFIX = {"add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "**", "gt": ">",
+          "lt": "<", "ge": ">=", "le": "<=", "eq": "==", "ne": "!="}
+
+# the classic op singletons (CSE599G1's names)
+placeholder_op = PlaceholderOp()
+constant = ConstantOp()
+add_op = AddOp()
+mul_op = MulOp()
+add_byconst_op = AddByConstOp()
+mul_byconst_op = MulByConstOp()
+matmul_op = MatMulOp()
+oneslike_op = OnesLikeOp()
+zeroslike_op = ZerosLikeOp()
+reduce_sum_op = ReduceSumOp()
+sum_like_op = SumLikeOp()
+broadcast_like_op = BroadcastLikeOp()
+expand_like_op = ExpandLikeOp()
+
+
+def Variable(name: str) -> Node:  # noqa: N802 - the classic engine's name
+    """A graph input, fed at run time; two Variables are distinct even with equal names.
+
+    >>> from weifen import graph as ad
+    >>> x = ad.Variable(name="x")
+    >>> x, type(x).__name__
+    (x, 'Node')
+    """
+    node = placeholder_op()
+    node.name = name
+    return node
