@@ -2,6 +2,7 @@
 import pathlib
 import re
 
+import numpy as np
 import pytest
 
 README = pathlib.Path(__file__).resolve().parents[1] / "README.md"
@@ -16,7 +17,8 @@ def test_readme_has_python_examples():
     assert len(_blocks()) >= 4
 
 
-def test_readme_examples_run_in_order():
+def test_readme_examples_run_in_order(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the training example saves a file
     ns: dict = {}
     for block in _blocks():
         exec(compile(block, str(README), "exec"), ns)  # noqa: S102 - our own README
@@ -25,3 +27,9 @@ def test_readme_examples_run_in_order():
     assert float(ns["d"].tangent) == pytest.approx(5.5)
     assert wf.numeric.derivative(ns["math"].sin, 1.0, richardson=True) == pytest.approx(
         ns["math"].cos(1.0), abs=1e-12)
+    assert str(ns["y"]) == "((x2*x3)+exp(x2))"
+    np.testing.assert_allclose(ns["gx2"], 3 + np.exp(1.0) * np.ones(3))
+    assert ns["t"].adjoint_table().values["x1"] == pytest.approx(5.5)
+    assert ns["svg"].startswith("<svg")
+    assert float(ns["loss"]) < float(wf.nn.MSELoss()(wf.zeros(64, 1), wf.tensor(ns["Y"])))
+    assert (tmp_path / "net.npz").exists()

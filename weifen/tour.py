@@ -13,11 +13,11 @@ import numpy as np
 
 import weifen as wf
 
-SECTIONS: list[tuple[str, Callable[[], None]]] = []
+SECTIONS: list[tuple[str, Callable[[str], None]]] = []  # each takes the picture folder
 
 
-def section(title: str) -> Callable[[Callable[[], None]], Callable[[], None]]:
-    def deco(fn: Callable[[], None]) -> Callable[[], None]:
+def section(title: str) -> Callable[[Callable[[str], None]], Callable[[str], None]]:
+    def deco(fn: Callable[[str], None]) -> Callable[[str], None]:
         SECTIONS.append((title, fn))
         return fn
 
@@ -30,7 +30,7 @@ def f_seed(x1, x2):
 
 
 @section("1. Eager reverse mode (the PyTorch face)")
-def eager() -> None:
+def eager(out: str) -> None:
     x1 = wf.tensor(2.0, requires_grad=True)
     x2 = wf.tensor(5.0, requires_grad=True)
     y = f_seed(x1, x2)
@@ -64,7 +64,7 @@ def eager() -> None:
 
 
 @section("2. Function transforms (the JAX face)")
-def transforms() -> None:
+def transforms(out: str) -> None:
     v, (g1, g2) = wf.value_and_grad(f_seed, argnums=(0, 1))(2.0, 5.0)
     print(f"value_and_grad(f, argnums=(0, 1))(2., 5.) = {float(v):.6f}, "
           f"({float(g1):.6f}, {float(g2):.6f})")
@@ -80,7 +80,7 @@ def transforms() -> None:
 
 
 @section("3. Forward mode with dual numbers")
-def duals() -> None:
+def duals(out: str) -> None:
     y = f_seed(wf.Dual(2.0, 1.0), wf.Dual(5.0, 0.0))
     print(f"f(Dual(2, 1), Dual(5, 0)) = {float(y.primal):.6f} + {float(y.tangent):.6f} eps"
           "   (the tangent is dy/dx1)")
@@ -93,7 +93,7 @@ def duals() -> None:
 
 
 @section("4. Batching: vmap, per-example gradients, Jacobians in one pass")
-def batching() -> None:
+def batching(out: str) -> None:
     rng = np.random.default_rng(0)
     w = rng.standard_normal(3)
     xs = rng.standard_normal((4, 3))
@@ -117,7 +117,7 @@ def batching() -> None:
 
 
 @section("5. Custom rules and checkpointing")
-def custom() -> None:
+def custom(out: str) -> None:
     @wf.custom_vjp
     def clip_gradient(x):
         return x
@@ -140,7 +140,7 @@ def custom() -> None:
 
 
 @section("6. Numerical differentiation")
-def numeric() -> None:
+def numeric(out: str) -> None:
     import weifen.numeric as num
 
     x = 1.0
@@ -154,10 +154,56 @@ def numeric() -> None:
     print(f"gradcheck(f, (2, 5)) = {ok}")
 
 
+@section("7. Static graphs: define, then run (the CSE599G1 interface)")
+def static_graph(out: str) -> None:
+    from weifen import graph as ad
+
+    x2, x3 = ad.Variable(name="x2"), ad.Variable(name="x3")
+    y = x2 * x3 + ad.exp(x2)
+    g2, g3 = ad.gradients(y, [x2, x3])
+    (g22,) = ad.gradients(g2, [x2])
+    print(f"y = {y}   (nodes only: nothing computed yet)")
+    vals = ad.Executor([y, g2, g3, g22]).run(feed_dict={x2: np.ones(3), x3: 3 * np.ones(3)})
+    for name, v in zip(("y", "dy/dx2", "dy/dx3", "d2y/dx2^2"), vals):
+        print(f"{name:>10} = {v}")
+    print(f"closed forms: y = 3 + e, dy/dx2 = 3 + e, dy/dx3 = 1, d2y/dx2^2 = e = {math.e:.6f}")
+
+
+@section("8. Seeing the computation: trace tables (Griewank & Walther's numbering)")
+def traces(out: str) -> None:
+    t = wf.viz.trace(f_seed, 2.0, 5.0)
+    print("evaluation trace:")
+    print(t.forward_table())
+    print("\ntangent trace, seeded on x1 (forward mode):")
+    print(t.tangent_table(wrt="x1"))
+    print("\nadjoint trace (reverse mode):")
+    print(t.adjoint_table())
+    path = os.path.join(out, "trace.svg")
+    t.to_svg(path)
+    print(f"\nthe computational graph: {path}")
+
+
+@section("9. Training a small model (wf.nn, wf.optim)")
+def training(out: str) -> None:
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-2, 2, (128, 1))
+    Y = np.sin(X)
+    np.random.seed(0)
+    net = wf.nn.Sequential(wf.nn.Linear(1, 32), wf.nn.Tanh(), wf.nn.Linear(32, 1))
+    opt = wf.optim.Adam(net.parameters(), lr=0.02)
+    for step in range(301):
+        opt.zero_grad()
+        loss = wf.nn.MSELoss()(net(wf.tensor(X)), wf.tensor(Y))
+        loss.backward()
+        opt.step()
+        if step % 100 == 0:
+            print(f"step {step:3d}: mean squared error fitting sin(x) = {float(loss):.5f}")
+
+
 def run(out: str = "tour-out") -> None:
     os.makedirs(out, exist_ok=True)
     np.set_printoptions(precision=6, suppress=True)
     for title, fn in SECTIONS:
         print(f"\n{'=' * 78}\n{title}\n{'=' * 78}")
-        fn()
+        fn(out)
     print(f"\nThe tour is done (pictures, when a section draws any, are in {out}/).")
