@@ -27,5 +27,5 @@ from weifen.transforms import (checkpoint, custom_jvp, custom_vjp, grad, hessian
 from weifen.forward import Dual
 from weifen import numeric
 from weifen.numeric import gradcheck
-from weifen import graph, nn, optim, viz
+from weifen import graph, nn, optim, sym, viz
 from weifen.serialize import load, save
