@@ -8,7 +8,11 @@ output ``y`` is the last. From the list:
 * ``tangent_table(wrt)``: forward mode, ``dot v_i`` as the sum of the elemental partials
   times the tangents of ``v_i``'s arguments, seeded with 1 on the input ``wrt``;
 * ``adjoint_table()``: reverse mode, ``bar v_j += (d v_i / d v_j) * bar v_i`` from
-  ``bar y = 1`` down to the inputs.
+  ``bar y = 1`` down to the inputs;
+* ``repr(t)``: a summary line and the forward table, its middle elided for long traces.
+
+Every table, picture and the repr take time linear in the trace's length (arguments are
+looked up by position, never by scanning the steps) and nothing recurses on it.
 
 The recording is an interpreter like the others (a box at its own level), and the
 derivatives come from the primitives' own jvp and vjp rules.
@@ -130,8 +134,11 @@ class Trace:
         extra = [f"{k}={v}" for k, v in step.params.items()]
         return f"{_NAMES.get(name, name)}({', '.join(args + extra)})"
 
-    def _values(self) -> dict[int, Any]:
-        return {s.index: s.value for s in self.steps}
+    def _value(self, i: int) -> Any:
+        """The value of ``v_i``. Steps are stored in numbering order (inputs from ``1 - n``),
+        so this is a list lookup; building an index -> value map per call made every table
+        quadratic in the trace's length."""
+        return self.steps[i + len(self.names) - 1].value
 
     def _inputs(self) -> list[Step]:
         return self.steps[:len(self.names)]
@@ -153,18 +160,18 @@ class Trace:
         raise WeifenValueError(f"tangent_table: wrt must be an input name or position, got {wrt!r}")
 
     def _args(self, step: Step) -> list:
-        vals = self._values()
-        return [vals[a.index] if type(a) is Ref else a for a in step.args]
+        """``step``'s argument values. The table loops compute these once per step and hand
+        them to the rule helpers below, rather than each helper rebuilding them."""
+        return [self._value(a.index) if type(a) is Ref else a for a in step.args]
 
-    def _partial(self, step: Step, k: int) -> Any:
+    def _partial(self, step: Step, k: int, vals: list) -> Any:
         """d v_i / d (argument k), for scalar steps; ``None`` when it is not a number."""
-        if np.ndim(step.value) != 0 or np.ndim(self._args(step)[k]) != 0:
+        if np.ndim(step.value) != 0 or np.ndim(vals[k]) != 0:
             return None
-        return _raw(self._push(step, k, 1.0))
+        return _raw(self._push(step, k, 1.0, vals))
 
-    def _push(self, step: Step, k: int, t: Any) -> Any:
+    def _push(self, step: Step, k: int, t: Any, vals: list) -> Any:
         """The jvp of ``step`` along argument k with tangent ``t``."""
-        vals = self._args(step)
         rules = step.prim.jvp
         if type(rules) is tuple:
             rule = rules[k]
@@ -174,25 +181,51 @@ class Trace:
         ts = [t if j == k else None for j in range(len(vals))]
         return _raw(rules(ts, step.value, *vals, **step.params))
 
-    def _pull(self, step: Step, k: int, b: Any) -> Any:
-        """The vjp of ``step`` for argument k with cotangent ``b``, in that argument's shape."""
+    def _tangent(self, step: Step, vals: list, dot: dict) -> Any:
+        """``dot v_i``: the sum over traced arguments k of the jvp along k with ``dot v_k``."""
+        rules = step.prim.jvp
+        if type(rules) is tuple:
+            total = 0.0
+            for k, a in enumerate(step.args):
+                if type(a) is Ref:
+                    total = total + self._push(step, k, dot[a.index], vals)
+            return total
+        # A variadic rule (concatenate) takes every argument's tangent at once. Called once
+        # per argument, each call builds a whole output, quadratic in the argument count; one
+        # call gives the same sum (its per-argument pieces are disjoint), and adding 0.0
+        # turns -0.0 into 0.0 as the sum starting from 0.0 did.
+        ts = [dot[a.index] if type(a) is Ref else None for a in step.args]
+        return 0.0 + _raw(rules(ts, step.value, *vals, **step.params))
+
+    def _pulls(self, step: Step, b: Any, vals: list) -> list[tuple[int, Any]]:
+        """The vjp of ``step`` with cotangent ``b``: ``(k, cotangent)`` for each traced
+        argument k, in argument order and that argument's shape."""
         from weifen.prims.reduce import sum_to_shape
 
-        vals = self._args(step)
         rules = step.prim.vjp
-        if type(rules) is tuple:
-            rule = rules[k]
-            if rule is None:
-                return 0.0
-            g = b if rule is passthrough else rule(b, step.value, *vals, **step.params)
-        else:
-            g = rules(b, step.value, *vals, **step.params)[k]
-        g = _raw(g)
-        shape = np.shape(vals[k])
-        return g if np.shape(g) == shape else _raw(sum_to_shape(g, shape))
+        # A variadic rule returns every argument's cotangent: call it once, not once per
+        # argument (which would be quadratic in the argument count).
+        every = None if type(rules) is tuple else rules(b, step.value, *vals, **step.params)
+        out = []
+        for k, a in enumerate(step.args):
+            if type(a) is not Ref:
+                continue
+            if every is not None:
+                g = every[k]
+            elif rules[k] is None:
+                out.append((k, 0.0))
+                continue
+            elif rules[k] is passthrough:
+                g = b
+            else:
+                g = rules[k](b, step.value, *vals, **step.params)
+            g = _raw(g)
+            shape = np.shape(vals[k])
+            out.append((k, g if np.shape(g) == shape else _raw(sum_to_shape(g, shape))))
+        return out
 
-    def _term(self, step: Step, k: int, what: str) -> str:
-        c = self._partial(step, k)
+    def _term(self, step: Step, k: int, what: str, vals: list) -> str:
+        c = self._partial(step, k, vals)
         j = _vname(step.args[k].index)
         i = _vname(step.index)
         if what == "dot":
@@ -200,14 +233,18 @@ class Trace:
         return (f"{_fmt(c)} * bar {i}" if c is not None else f"bar {i} . d{i}/d{j}")
 
     # ------------------------------------------------------------------ the tables
+    def _forward_row(self, s: Step) -> tuple[str, str, str]:
+        return (_vname(s.index), self.expression(s), _fmt(s.value))
+
+    def _output_row(self) -> tuple[str, str, str]:
+        return ("y", _vname(self.output), _fmt(self._value(self.output)))
+
     def forward_table(self) -> "Table":
         """``v_i = operation = value``, in evaluation order, then ``y``."""
-        rows = []
-        for s in self.steps:
-            rows.append((_vname(s.index), self.expression(s), _fmt(s.value)))
-        rows.append(("y", _vname(self.output), _fmt(self._values()[self.output])))
+        rows = [self._forward_row(s) for s in self.steps]
+        rows.append(self._output_row())
         return Table("Forward (evaluation) trace", ("variable", "operation", "value"), rows,
-                     {"y": _scalar(self._values()[self.output])})
+                     {"y": _scalar(self._value(self.output))})
 
     def tangent_table(self, wrt: Any = None) -> "Table":
         """Forward mode seeded on input ``wrt`` (name or position; the first by default; an
@@ -220,12 +257,10 @@ class Trace:
             dot[s.index] = one if s.index == seed else one * 0.0
             rows.append(("dot " + _vname(s.index), "dot " + s.label, _fmt(dot[s.index])))
         for s in self._ops():
-            terms, total = [], 0.0
-            for k, a in enumerate(s.args):
-                if type(a) is Ref:
-                    terms.append(self._term(s, k, "dot"))
-                    total = total + self._push(s, k, dot[a.index])
-            dot[s.index] = total
+            vals = self._args(s)
+            terms = [self._term(s, k, "dot", vals) for k, a in enumerate(s.args)
+                     if type(a) is Ref]
+            dot[s.index] = total = self._tangent(s, vals, dot)
             rows.append(("dot " + _vname(s.index), " + ".join(terms) or "0", _fmt(total)))
         y = dot[self.output]
         rows.append(("dot y", "dot " + _vname(self.output), _fmt(y)))
@@ -237,24 +272,63 @@ class Trace:
     def adjoint_table(self) -> "Table":
         """Reverse mode from ``bar y = 1``: ``bar v_j += (d v_i / d v_j) bar v_i`` for each
         step i, last to first; the inputs' adjoints are the gradient."""
-        bar: dict[int, Any] = {self.output: np.ones_like(self._values()[self.output], dtype=float)
-                               if np.ndim(self._values()[self.output]) else 1.0}
+        out = self._value(self.output)
+        bar: dict[int, Any] = {self.output: np.ones_like(out, dtype=float)
+                               if np.ndim(out) else 1.0}
         rows = [("bar " + _vname(self.output), "bar y", "1")]
         for s in reversed(self._ops()):
             b = bar.get(s.index)
             if b is None:
                 continue
-            for k, a in enumerate(s.args):
-                if type(a) is Ref:
-                    j = a.index
-                    bar[j] = bar.get(j, 0.0) + self._pull(s, k, b)
-                    rows.append((f"bar {_vname(j)}", self._term(s, k, "bar"), _fmt(bar[j]), "+="))
+            vals = self._args(s)
+            for k, g in self._pulls(s, b, vals):
+                j = s.args[k].index
+                bar[j] = bar.get(j, 0.0) + g
+                rows.append((f"bar {_vname(j)}", self._term(s, k, "bar", vals), _fmt(bar[j]),
+                             "+="))
         values = {}
         for s in self._inputs():
             g = bar.get(s.index, 0.0)
             values[s.label] = _scalar(g)
             rows.append(("bar " + s.label, "bar " + _vname(s.index), _fmt(g)))
         return Table("Adjoint (reverse-mode) trace", ("adjoint", "update", "value"), rows, values)
+
+    # ------------------------------------------------------------------ the REPL
+    # Rows of the forward table shown by repr before and after the elision; a plain REPL
+    # should print a screenful, not ten thousand lines.
+    REPR_HEAD = 10
+    REPR_TAIL = 6
+
+    def __repr__(self) -> str:
+        """A summary line, then the forward table (its middle elided for long traces).
+
+        >>> import weifen as wf
+        >>> wf.viz.trace(lambda x: wf.exp(x) * x, 0.0)
+        Trace of 1 input (x1), 2 operations: y = v_2 = 0
+        v_0 = x1             = 0
+        v_1 = exp(v_0)       = 1
+        v_2 = v_1 * v_0      = 0
+        y   = v_2            = 0
+        """
+        n_in, n_ops = len(self.names), max(0, len(self.steps) - len(self.names))
+        head = (f"Trace of {n_in} input{'s' * (n_in != 1)} ({', '.join(self.names)}), "
+                f"{n_ops} operation{'s' * (n_ops != 1)}")
+        if self.output is None:
+            return head + " (no output recorded)"
+        head += f": y = {_vname(self.output)} = {_fmt(self._value(self.output))}"
+        # Only the shown rows are formatted, so repr stays cheap on a long trace.
+        total = len(self.steps) + 1
+        first, last = self.REPR_HEAD, self.REPR_TAIL
+        if total <= first + last + 1:
+            rows = [self._forward_row(s) for s in self.steps] + [self._output_row()]
+            return head + "\n" + str(Table("", ("", "", ""), rows))
+        shown = self.steps[:first] + self.steps[len(self.steps) - (last - 1):]
+        rows = [self._forward_row(s) for s in shown] + [self._output_row()]
+        lines = str(Table("", ("", "", ""), rows)).split("\n")
+        gap = self.steps[first:len(self.steps) - (last - 1)]
+        skip = (f"... {len(gap)} more steps ({_vname(gap[0].index)} .. "
+                f"{_vname(gap[-1].index)}); forward_table() has them all ...")
+        return "\n".join([head] + lines[:first] + [skip] + lines[first:])
 
     # ------------------------------------------------------------------ pictures
     def to_dot(self) -> str:
