@@ -339,12 +339,19 @@ def test_numpy_functions_dispatch_to_weifen():
     assert float(np.asarray(y)) == pytest.approx(np.sum(np.sin(a) * np.exp(a)))
 
 
-def test_tensor_of_tensor_is_a_detached_copy():
+def test_tensor_of_tensor_is_a_differentiable_copy():
+    # as jnp.array(x): the copy keeps the derivative (never a silent constant), and
+    # changing the copy leaves x alone; requires_grad=True makes a new leaf (torch.tensor)
     x = wf.tensor([1.0, 2.0], requires_grad=True)
     t = wf.tensor(x)
-    assert not t.requires_grad
+    assert t.requires_grad and not t.is_leaf
+    (t * 3).sum().backward()
+    close(x.grad, [3.0, 3.0])
+    t = t.detach()
     t += 1
     close(x, [1.0, 2.0])
+    leaf = wf.tensor(x, requires_grad=True)
+    assert leaf.is_leaf and leaf.requires_grad
 
 
 def test_numpy_functions_weifen_does_not_differentiate_run_on_the_values():

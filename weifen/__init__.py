@@ -15,9 +15,11 @@ from weifen.core.pytree import tree_flatten, tree_map, tree_unflatten
 from weifen import prims
 from weifen.numpy import *  # noqa: F401,F403 - the NumPy-named functions
 from weifen.tape.tensor import Tensor
-from weifen.creation import (arange, bool_, complex64, complex128, eye, float16, float32,
-                             float64, full, full_like, int32, int64, linspace, ones,
-                             ones_like, rand, randn, tensor, zeros, zeros_like)
+from weifen.creation import (arange, array, asarray, bool_, complex64, complex128, eye,
+                             float16, float32, float64, from_numpy, full, full_like, int32,
+                             int64, linspace, ones, ones_like, rand, randn, tensor, zeros,
+                             zeros_like)
+from weifen.numpy import concatenate as cat
 
 __version__ = "0.1.0"
 from weifen import autograd, linalg

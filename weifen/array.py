@@ -12,6 +12,8 @@ import numbers
 import numpy as np
 
 import weifen.numpy as wnp
+from weifen.core.lift import as_data, refuse, traced
+from weifen.errors import WeifenTypeError
 from weifen.prims import elementwise as E
 from weifen.prims.linalg import matmul_p
 
@@ -23,7 +25,7 @@ def _ok(o):
     if isinstance(o, _SCALARS) or hasattr(o, "_process"):
         return o
     if isinstance(o, (list, tuple)):
-        return np.asarray(o)
+        return as_data(o)
     if isinstance(o, numbers.Number) or hasattr(o, "__array_function__"):
         return o
     return NotImplemented
@@ -52,7 +54,7 @@ def _signature(fn):
 def _plain(x):
     """``x`` with every weifen value replaced by its NumPy array (containers one level deep)."""
     if isinstance(x, ArrayMethods):
-        return np.asarray(x)
+        return np.asarray(x._concrete())
     if isinstance(x, tuple):
         return tuple(_plain(a) for a in x)
     if isinstance(x, list):
@@ -60,6 +62,51 @@ def _plain(x):
     if isinstance(x, dict):
         return {k: _plain(v) for k, v in x.items()}
     return x
+
+
+_REDUCE = {"add": "sum", "multiply": "prod", "maximum": "max", "minimum": "min"}
+
+
+def _on_values(func, name, args, kwargs):
+    """Run a NumPy function weifen has no rule for on the plain values of its arguments.
+
+    Its result is a constant. That is the right derivative only when the result is
+    piecewise constant (bool or integer: ``np.isnan``, ``np.argsort``, ``np.allclose``);
+    a floating result of traced arguments would be a silently wrong derivative, so it
+    raises instead.
+    """
+    res = func(*_plain(args), **_plain(kwargs))
+    if _inexact(res) and any(traced(a) for a in _leaves((args, kwargs))):
+        raise WeifenTypeError(
+            f"{name} has no derivative rule in weifen, and its result depends on a traced "
+            "value (one being differentiated); use the weifen function of that name if "
+            "there is one (wf.<name>), write it with weifen ops, or cut the derivative on "
+            "purpose with wf.stop_gradient(x) / x.detach()")
+    return res
+
+
+def _inexact(res) -> bool:
+    for r in res if isinstance(res, (tuple, list)) else (res,):
+        dt = getattr(r, "dtype", None)
+        if dt is None:
+            if isinstance(r, (float, complex)):
+                return True
+        elif np.issubdtype(dt, np.inexact):
+            return True
+    return False
+
+
+def _leaves(tree):
+    """The items of nested tuples, lists and dicts, without recursion."""
+    stack = [tree]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, (tuple, list)):
+            stack.extend(x)
+        elif isinstance(x, dict):
+            stack.extend(x.values())
+        else:
+            yield x
 
 
 class ArrayMethods:
@@ -145,6 +192,8 @@ class ArrayMethods:
         return bool(self._concrete())
 
     def __float__(self) -> float:
+        if traced(self):
+            raise refuse(self, "float()")
         return float(self._concrete())
 
     def __int__(self) -> int:
@@ -154,6 +203,8 @@ class ArrayMethods:
         return int(self._concrete())
 
     def __complex__(self) -> complex:
+        if traced(self):
+            raise refuse(self, "complex()")
         return complex(self._concrete())
 
     def __format__(self, spec: str) -> str:
@@ -167,14 +218,38 @@ class ArrayMethods:
             d = d._primal_data()
         return d
 
+    def numpy(self):
+        """The values as a NumPy array; refused for a traced value (it would drop the
+        derivative: take ``.primal`` of a Dual)."""
+        if traced(self):
+            raise refuse(self, "numpy()")
+        return np.asarray(self._concrete())
+
+    def item(self):
+        if traced(self):
+            raise refuse(self, "item()")
+        return np.asarray(self._concrete()).item()
+
+    def tolist(self):
+        if traced(self):
+            raise refuse(self, "tolist()")
+        return np.asarray(self._concrete()).tolist()
+
     def __array__(self, dtype=None, copy=None):
+        if traced(self):
+            raise refuse(self, "np.asarray")
         a = np.asarray(self._concrete())
         return a if dtype is None else a.astype(dtype, copy=False)
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         fn = wnp.UFUNCS.get(ufunc.__name__) if method == "__call__" and not kwargs else None
+        if method == "reduce" and len(inputs) == 1 and set(kwargs) <= {"axis", "keepdims"}:
+            red = _REDUCE.get(ufunc.__name__)  # np.add.reduce(x, axis) is wf.sum(x, axis)
+            if red is not None:
+                return getattr(wnp, red)(inputs[0], axis=kwargs.get("axis", 0),
+                                         keepdims=kwargs.get("keepdims", False))
         if fn is None:  # a ufunc weifen does not differentiate: NumPy on the values
-            return getattr(ufunc, method)(*_plain(inputs), **_plain(kwargs))
+            return _on_values(getattr(ufunc, method), f"np.{ufunc.__name__}", inputs, kwargs)
         return fn(*inputs)
 
     def __array_function__(self, func, types, args, kwargs):
@@ -192,11 +267,11 @@ class ArrayMethods:
                               for a in args], **kwargs)
             # a NumPy function weifen does not differentiate (np.allclose, np.isnan, ...):
             # it runs on the values and returns what NumPy returns, as for torch tensors
-            return func(*_plain(args), **_plain(kwargs))
+            return _on_values(func, f"np.{name}", args, kwargs)
         try:
             _signature(fn).bind(*args, **kwargs)
         except TypeError:  # a NumPy form weifen's function does not take (np.where(c))
-            return func(*_plain(args), **_plain(kwargs))
+            return _on_values(func, f"np.{func.__name__}", args, kwargs)
         return fn(*args, **kwargs)
 
     # -------------------------------------------------------------- NumPy-named methods

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from weifen.core.lift import holds_boxes, lift, traced
 from weifen.core.primitive import Box
 from weifen.errors import WeifenTypeError, WeifenValueError
 
@@ -59,26 +60,148 @@ def as_array(data: Any, dtype: Any = None, copy: bool = True) -> Any:
     return arr
 
 
+def _traced_copy(data: Any, dtype: Any, name: str, requires_grad: bool = False) -> Any:
+    """A differentiable copy of traced ``data`` (a box, or a list holding boxes), else None.
+
+    Inside a transform, ``wf.tensor(x)`` and ``wf.tensor([x, 2 * x])`` are ops like any
+    other (as ``jnp.array`` is): the result depends on ``x`` differentiably.
+    """
+    from weifen.tape.tensor import Tensor, _wrap
+
+    if isinstance(data, (list, tuple)):
+        if not holds_boxes(data):
+            return None
+        data = lift(data)
+    elif not isinstance(data, Box):
+        return None
+    if isinstance(data, Tensor) and data._level == 0:
+        if requires_grad or not traced(data):
+            return None  # a new leaf (torch's torch.tensor(t)), or a constant: plain copy
+    elif requires_grad:
+        raise WeifenTypeError(
+            f"{name}: requires_grad=True would make a new leaf of a value a transform is "
+            "tracing, cutting its derivative; drop requires_grad (the result is already "
+            "differentiated) or pass wf.stop_gradient(x) if a constant is meant")
+    from weifen.prims.elementwise import astype_p
+    from weifen.prims.shape import copy_p
+
+    out = copy_p.bind(data)
+    if dtype is not None and np.dtype(dtype) != getattr(out, "dtype", None):
+        out = astype_p.bind(out, dtype=np.dtype(dtype))
+    return out if isinstance(out, Box) else _wrap(out)
+
+
 def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> "Tensor":
     """A new Tensor holding a copy of ``data`` (numbers, nested lists, arrays).
+
+    Lists holding traced values are stacked differentiably, and a traced value is copied
+    differentiably (as ``jnp.array``), so ``wf.tensor([x, 2 * x])`` inside ``wf.grad``
+    has the derivative it should. A Tensor of the eager tape gives a new leaf (as
+    ``torch.tensor(t)`` does).
 
     >>> import weifen as wf
     >>> wf.tensor([1.0, 2.0])
     tensor([1., 2.])
     >>> wf.tensor([1, 2], dtype=wf.float32, requires_grad=True)
     tensor([1., 2.], dtype=float32, requires_grad=True)
+    >>> wf.grad(lambda x: wf.sum(wf.tensor([x, 2 * x])))(3.0)
+    tensor(3.)
     """
     from weifen.tape.tensor import _wrap
 
+    t = _traced_copy(data, dtype, "tensor", requires_grad)
+    if t is not None:
+        return t
     t = _wrap(as_array(data, dtype))
     if requires_grad:
         t.requires_grad_(True)
     return t
 
 
-def _shape_args(shape: tuple) -> tuple:
+def array(obj: Any, dtype: Any = None, copy: bool = True) -> "Tensor":
+    """An array from ``obj`` (NumPy's ``np.array``): a copy unless ``copy=False`` allows
+    sharing. Lists of traced values stack differentiably; Tensors keep their history.
+
+    >>> import weifen as wf
+    >>> wf.array([[1, 2], [3, 4]], dtype=wf.float64)
+    tensor([[1., 2.],
+            [3., 4.]])
+    >>> wf.grad(lambda x: wf.array([x, x * x]).sum())(3.0)   # 1 + 2x
+    tensor(7.)
+    """
+    from weifen.tape.tensor import Tensor, _wrap
+
+    if isinstance(obj, Tensor) and obj._level == 0 and not traced(obj):
+        return _wrap(as_array(obj, dtype, copy=copy is not False))
+    t = _traced_copy(obj, dtype, "array")
+    if t is not None:
+        return t
+    return _wrap(as_array(obj, dtype, copy=copy is not False))
+
+
+def asarray(a: Any, dtype: Any = None) -> "Tensor":
+    """``a`` as a Tensor without copying where it can (NumPy's ``np.asarray``): a Tensor of
+    the right dtype is returned as it is, an array is wrapped sharing its memory.
+
+    >>> import weifen as wf, numpy as np
+    >>> x = wf.tensor([1.0, 2.0]); wf.asarray(x) is x
+    True
+    >>> wf.asarray([1, 2], dtype=wf.float32)
+    tensor([1., 2.], dtype=float32)
+    """
+    from weifen.prims.elementwise import astype_p
+    from weifen.tape.tensor import _wrap
+
+    if isinstance(a, Box):
+        if dtype is None or np.dtype(dtype) == a.dtype:
+            return a
+        return astype_p.bind(a, dtype=np.dtype(dtype))
+    t = _traced_copy(a, dtype, "asarray")
+    if t is not None:
+        return t
+    return _wrap(as_array(a, dtype, copy=False))
+
+
+def from_numpy(a: np.ndarray) -> "Tensor":
+    """A Tensor sharing ``a``'s memory, as ``torch.from_numpy``: writes to ``a`` show in it.
+
+    >>> import weifen as wf, numpy as np
+    >>> a = np.zeros(2); t = wf.from_numpy(a); t.shape
+    (2,)
+    """
+    from weifen.tape.tensor import _wrap
+
+    if not isinstance(a, np.ndarray):
+        raise WeifenTypeError(f"from_numpy expects a numpy.ndarray, got {type(a).__name__}; "
+                              "use wf.tensor(data) for other data")
+    if a.dtype.kind not in "biufc":
+        raise WeifenTypeError(f"from_numpy: dtype {a.dtype} is not numeric")
+    return _wrap(a)
+
+
+def _result(out: Any, dtype: Any, name: str) -> Any:
+    """A traced creation's result in ``dtype`` (a box stays a box, raw values wrap)."""
+    from weifen.prims.elementwise import astype_p
+    from weifen.tape.tensor import _wrap
+
+    if dtype is not None and np.dtype(dtype) != out.dtype:
+        out = astype_p.bind(out, dtype=np.dtype(dtype))
+    return out if isinstance(out, Box) else _wrap(out)
+
+
+def _concrete_int(v: Any, name: str, what: str) -> Any:
+    """``v`` unless it is traced: sizes, counts and offsets have no derivative."""
+    if traced(v) or (isinstance(v, (list, tuple)) and holds_boxes(v)):
+        raise WeifenTypeError(
+            f"{name}: {what} must be a concrete number, not a traced value (it sets a size "
+            "or an offset, which has no derivative); pass a plain int")
+    return v
+
+
+def _shape_args(shape: tuple, name: str = "zeros") -> tuple:
+    _concrete_int(shape, name, "the shape")
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-        return tuple(shape[0])
+        return tuple(int(s) for s in shape[0])
     return tuple(int(s) for s in shape)
 
 
@@ -98,7 +221,7 @@ def zeros(*shape: Any, dtype: Any = None, requires_grad: bool = False) -> "Tenso
     >>> wf.zeros(2, 3).shape
     (2, 3)
     """
-    return _make(np.zeros(_shape_args(shape), dtype=dtype or np.float64), requires_grad)
+    return _make(np.zeros(_shape_args(shape, "zeros"), dtype=dtype or np.float64), requires_grad)
 
 
 def ones(*shape: Any, dtype: Any = None, requires_grad: bool = False) -> "Tensor":
@@ -108,7 +231,7 @@ def ones(*shape: Any, dtype: Any = None, requires_grad: bool = False) -> "Tensor
     >>> wf.ones(2)
     tensor([1., 1.])
     """
-    return _make(np.ones(_shape_args(shape), dtype=dtype or np.float64), requires_grad)
+    return _make(np.ones(_shape_args(shape, "ones"), dtype=dtype or np.float64), requires_grad)
 
 
 def full(shape: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False):
@@ -120,7 +243,27 @@ def full(shape: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = F
     """
     if isinstance(shape, int):
         shape = (shape,)
-    return _make(np.full(tuple(shape), fill_value, dtype=dtype), requires_grad)
+    shape = _shape_args((shape,), "full")
+    if traced(fill_value) or (isinstance(fill_value, (list, tuple)) and
+                              holds_boxes(fill_value)):
+        return _fill(fill_value, shape, dtype, "full", requires_grad)
+    return _make(np.full(shape, fill_value, dtype=dtype), requires_grad)
+
+
+def _fill(value: Any, shape: tuple, dtype: Any, name: str, requires_grad: bool) -> Any:
+    """``value`` broadcast to ``shape``, differentiably (a traced fill value)."""
+    from weifen.prims.shape import broadcast_to_p
+
+    if requires_grad:
+        raise WeifenTypeError(f"{name}: requires_grad=True with a traced fill value would "
+                              "cut its derivative; drop requires_grad")
+    return _traced_copy(broadcast_to_p.bind(as_value(value), shape=shape), dtype, name)
+
+
+def as_value(x: Any) -> Any:
+    from weifen.core.lift import as_data
+
+    return as_data(x)
 
 
 def eye(n: int, m: int | None = None, k: int = 0, dtype: Any = None,
@@ -132,6 +275,8 @@ def eye(n: int, m: int | None = None, k: int = 0, dtype: Any = None,
     tensor([[1., 0.],
             [0., 1.]])
     """
+    for v, what in ((n, "N"), (m, "M"), (k, "k")):
+        _concrete_int(v, "eye", what)
     return _make(np.eye(n, m, k, dtype=dtype or np.float64), requires_grad)
 
 
@@ -142,6 +287,17 @@ def arange(*args: Any, dtype: Any = None, requires_grad: bool = False) -> "Tenso
     >>> wf.arange(4.0, requires_grad=True)
     tensor([0., 1., 2., 3.], requires_grad=True)
     """
+    if any(traced(a) for a in args):
+        # start + step * i: differentiable in start and step; stop only sets the count
+        if requires_grad:
+            raise WeifenTypeError("arange: requires_grad=True with traced bounds would cut "
+                                  "their derivative; drop requires_grad")
+        plain = [a._concrete() if isinstance(a, Box) else a for a in args]
+        i = np.arange(len(np.arange(*plain)),
+                      dtype=np.result_type(*plain, 0.0) if dtype is None else dtype)
+        start = args[0] if len(args) > 1 else 0.0
+        step = args[2] if len(args) > 2 else 1.0
+        return _result(start + step * i, dtype, "arange")
     return _make(np.arange(*args, dtype=dtype), requires_grad)
 
 
@@ -153,6 +309,18 @@ def linspace(start: float, stop: float, num: int = 50, endpoint: bool = True,
     >>> wf.linspace(0, 1, 3)
     tensor([0. , 0.5, 1. ])
     """
+    _concrete_int(num, "linspace", "num")
+    if traced(start) or traced(stop):
+        # start + (stop - start) * t, with t the fractions 0 .. 1: differentiable in both
+        t = np.linspace(0.0, 1.0, num, endpoint=endpoint)
+        ts = np.shape(start) if not isinstance(start, Box) else tuple(start.shape)
+        te = np.shape(stop) if not isinstance(stop, Box) else tuple(stop.shape)
+        nd = len(np.broadcast_shapes(ts, te))
+        t = t.reshape((num,) + (1,) * nd)
+        if requires_grad:
+            raise WeifenTypeError("linspace: requires_grad=True with traced bounds would "
+                                  "cut their derivative; drop requires_grad")
+        return _result(start + (stop - start) * t, dtype, "linspace")
     return _make(np.linspace(start, stop, num, endpoint=endpoint, dtype=dtype), requires_grad)
 
 
@@ -199,6 +367,11 @@ def full_like(x: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = 
     tensor([3., 3.])
     """
     d, kw = _like(x)
+    if traced(fill_value) or (isinstance(fill_value, (list, tuple)) and
+                              holds_boxes(fill_value)):
+        dt = dtype if dtype is not None else d.dtype
+        return _fill(fill_value, tuple(kw.get("shape", d.shape)), dt, "full_like",
+                     requires_grad)
     return _make(np.full_like(d, fill_value, dtype=dtype, **kw), requires_grad)
 
 
@@ -209,7 +382,7 @@ def rand(*shape: Any, dtype: Any = None, requires_grad: bool = False) -> "Tensor
     >>> wf.rand(2, 3).shape
     (2, 3)
     """
-    a = np.random.random_sample(_shape_args(shape))
+    a = np.random.random_sample(_shape_args(shape, "rand"))
     return _make(a.astype(dtype) if dtype else a, requires_grad)
 
 
@@ -220,5 +393,5 @@ def randn(*shape: Any, dtype: Any = None, requires_grad: bool = False) -> "Tenso
     >>> wf.randn(3).shape
     (3,)
     """
-    a = np.random.standard_normal(_shape_args(shape))
+    a = np.random.standard_normal(_shape_args(shape, "randn"))
     return _make(a.astype(dtype) if dtype else a, requires_grad)

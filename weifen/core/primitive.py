@@ -121,8 +121,13 @@ class Primitive:
         """Apply the primitive: the highest-level box among ``args`` interprets it."""
         top = None
         for a in args:
-            if isinstance(a, Box) and (top is None or a._level > top._level):
-                top = a
+            if isinstance(a, Box):
+                if top is None or a._level > top._level:
+                    top = a
+            elif (type(a) is list or type(a) is tuple) and _holds_boxes(a):
+                # weifen values inside a list: stack them differentiably, never via NumPy
+                return self.bind(*[_lift(b) if (type(b) is list or type(b) is tuple)
+                                   and _holds_boxes(b) else b for b in args], **params)
         if top is None:
             try:
                 return self.impl(*args, **params)
@@ -134,6 +139,18 @@ class Primitive:
 
     def __repr__(self) -> str:
         return f"<primitive {self.name}>"
+
+
+def _holds_boxes(seq: Any) -> bool:
+    from weifen.core.lift import holds_boxes
+
+    return holds_boxes(seq)
+
+
+def _lift(seq: Any) -> Any:
+    from weifen.core.lift import lift
+
+    return lift(seq)
 
 
 def _describe(a: Any) -> str:

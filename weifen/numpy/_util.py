@@ -5,6 +5,7 @@ from typing import Any
 
 import numpy as np
 
+from weifen.core.lift import as_data
 from weifen.core.primitive import Box
 from weifen.prims.shape import shape_of
 from weifen.tape.tensor import _wrap
@@ -16,8 +17,8 @@ def _t(r: Any) -> Any:
 
 
 def _raw(x: Any) -> Any:
-    """Lists become arrays; everything else passes."""
-    return np.asarray(x) if isinstance(x, (list, tuple)) else x
+    """Lists become arrays (stacked differentiably when they hold weifen values)."""
+    return as_data(x) if isinstance(x, (list, tuple)) else x
 
 
 def _axis(axis: Any) -> Any:

@@ -535,7 +535,7 @@ def cholesky(a: Any, upper: bool = False) -> Any:
     tensor([[2., 0.],
             [1., 2.]])
     """
-    lo = LA.cholesky_p.bind(_square("cholesky", a))
+    lo = LA.cholesky_p.bind(_from_lower(_square("cholesky", a)))
     return _t(LA._swap_last(lo) if upper else lo)
 
 
@@ -549,7 +549,18 @@ def _uplo(a: Any, UPLO: str) -> Any:
     if UPLO not in ("L", "U"):
         raise WeifenValueError(f"linalg.eigh: UPLO must be 'L' or 'U', got {UPLO!r}")
     # reading a's upper triangle is reading the lower triangle of its transpose
-    return LA._swap_last(a) if UPLO == "U" else a
+    return _from_lower(LA._swap_last(a) if UPLO == "U" else a)
+
+
+def _from_lower(a: Any) -> Any:
+    """The symmetric matrix that ``a``'s lower triangle stands for, built with weifen ops.
+
+    LAPACK (so NumPy's ``eigh``, ``eigvalsh``, ``cholesky``) reads only that triangle. The
+    eigen and Cholesky rules take a symmetric input; composing them with this map gives
+    the derivative of the function NumPy computes (what finite differences see): entries
+    above the diagonal get zero, those below it count twice.
+    """
+    return LA.tril_p.bind(a) + LA._swap_last(LA.tril_p.bind(a, k=-1))
 
 
 def eigh(a: Any, UPLO: str = "L") -> EighResult:

@@ -32,7 +32,7 @@ from weifen.tape.node import LeafNode, Node
 from weifen.tape.tensor import Tensor, _wrap
 
 
-def _seed(root: Tensor, g: Any, create_graph: bool) -> Any:
+def _seed(root: Tensor, g: Any, create_graph: bool, own: bool = True) -> Any:
     L = root._level
     d = root._data
     if g is None:
@@ -45,7 +45,7 @@ def _seed(root: Tensor, g: Any, create_graph: bool) -> Any:
         if isinstance(d, Box):
             g = _ones_like_box(d)
     else:
-        if isinstance(g, Tensor) and g._level == L and not create_graph:
+        if own and isinstance(g, Tensor) and g._level == L and not create_graph:
             g = g._data
         elif isinstance(g, (list, tuple)):
             g = np.asarray(g, dtype=getattr(d, "dtype", None))
@@ -73,6 +73,7 @@ def run_backward(
     retain_graph: bool = False,
     create_graph: bool = False,
     prune: bool = True,
+    own_seeds: bool = True,
 ) -> list | None:
     """Backpropagate ``grads`` from ``roots``.
 
@@ -80,7 +81,9 @@ def run_backward(
     non-leaves). Otherwise nothing is stored and the list of the targets' gradients is
     returned (``None`` for a target the roots do not depend on). ``prune=False`` skips
     marking the nodes that lead to the targets, for callers that know every path does
-    (a transform's level holds no leaves but its own).
+    (a transform's level holds no leaves but its own). ``own_seeds=False``: the roots'
+    level has closed (a ``vjp_fn`` called later), so a seed at that level number belongs
+    to a transform opened since and is a value to differentiate, not this tape's own.
     """
     starts = []
     for r, g in zip(roots, grads):
@@ -88,7 +91,7 @@ def run_backward(
             raise GraphError(
                 "element 0 of tensors does not require grad and does not have a grad_fn: "
                 "the output does not depend on any tensor with requires_grad=True")
-        starts.append((r._node, _seed(r, g, create_graph)))
+        starts.append((r._node, _seed(r, g, create_graph, own_seeds)))
     L = roots[0]._level
     if create_graph:
         token = _STATE.set((_STATE.get()[0], -1))

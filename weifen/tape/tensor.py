@@ -16,10 +16,11 @@ from typing import Any
 import numpy as np
 
 from weifen.array import ArrayMethods
+from weifen.core.lift import refuse, traced
 from weifen.core.primitive import Box, impl_error
 from weifen.core.state import _STATE
 from weifen.prims.shape import shape_of
-from weifen.errors import GraphError, WeifenTypeError
+from weifen.errors import GraphError, WeifenTypeError, WeifenValueError
 from weifen.tape.node import LeafNode, Node
 from weifen.tape import _prims as _P
 
@@ -334,32 +335,57 @@ class Tensor(ArrayMethods, Box):
         _bump(self)
 
     def numpy(self) -> np.ndarray:
-        """A NumPy array of the values (copies from a device, computes a Dask graph)."""
-        d = self._data
-        while isinstance(d, Box):
-            d = d._primal_data()
-        if isinstance(d, np.ndarray):
-            return d
-        if hasattr(d, "get") and not isinstance(d, dict):  # CuPy
-            return d.get()
-        if hasattr(d, "compute"):  # Dask
-            return np.asarray(d.compute())
-        return np.asarray(d)
+        """The values as a NumPy array (copied from a device, or a Dask graph computed).
+
+        A NumPy-backed Tensor hands out a read-only view of its memory: the tape may have
+        saved these very values for backward, and a write through the view would change
+        the gradient with no trace. Write through the Tensor (``x[0] = 5``, ``x += 1``,
+        which the version counter sees) or on a copy (``x.numpy().copy()``). Inside a
+        transform, the values of a traced Tensor are refused (they would drop its
+        derivative).
+
+        >>> import weifen as wf
+        >>> a = wf.tensor([1.0, 2.0]).numpy()
+        >>> a, a.flags.writeable
+        (array([1., 2.]), False)
+        """
+        return _values(self, "numpy()")
 
     def _primal_data(self):
         return self._data
 
     def __array__(self, dtype=None, copy=None):
-        a = self.numpy()
+        a = _values(self, "np.asarray")
         if dtype is not None:
             a = a.astype(dtype, copy=False)
         return np.array(a, copy=True) if copy else a
 
     def item(self) -> Any:
-        return self.numpy().item()
+        """The value of a one-element Tensor as a Python number.
+
+        >>> import weifen as wf
+        >>> wf.tensor([2.5]).item()
+        2.5
+        """
+        a = _values(self, "item()")
+        if a.size != 1:
+            raise WeifenValueError(
+                f"item() needs a Tensor with one element, this one has shape {a.shape} "
+                f"({a.size} elements); index it first (x[0]) or use .tolist()")
+        return a.item()
 
     def tolist(self) -> Any:
-        return self.numpy().tolist()
+        return _values(self, "tolist()").tolist()
+
+    def __float__(self) -> float:
+        if self._level:
+            _values(self, "float()")
+        return float(self._concrete())
+
+    def __complex__(self) -> complex:
+        if self._level:
+            _values(self, "complex()")
+        return complex(self._concrete())
 
     def __repr__(self) -> str:
         from weifen.printing import tensor_repr
@@ -368,6 +394,29 @@ class Tensor(ArrayMethods, Box):
 
     def __getstate__(self):
         raise TypeError("weifen Tensors are not pickled; use wf.save(obj, path)")
+
+
+def _values(t: Tensor, what: str) -> Any:
+    """The NumPy values under ``t``, for a conversion called ``what``.
+
+    Level 0 (the eager tape) hands them out, read-only; inside a transform a traced
+    Tensor refuses, since the numbers would lose its derivative.
+    """
+    if t._level and traced(t):
+        raise refuse(t, what)
+    d = t._data
+    while isinstance(d, Box):
+        d = d._primal_data()
+    if type(d) is np.ndarray:
+        if d.flags.writeable:
+            d = d.view()
+            d.flags.writeable = False
+        return d
+    if hasattr(d, "get") and not isinstance(d, dict):  # CuPy
+        return d.get()
+    if hasattr(d, "compute"):  # Dask
+        return np.asarray(d.compute())
+    return np.asarray(d)
 
 
 def _fast_binary(prim, general, reflected=False):

@@ -29,6 +29,22 @@ def as_value(x: Any) -> Any:
     return x
 
 
+def check_outputs(leaves: list, name: str) -> None:
+    """Each output leaf of a differentiated function must be a number, an array or a weifen
+    value: anything else (a str, None, an object) has no derivative to give."""
+    for o in leaves:
+        if isinstance(o, (Box, np.ndarray, np.generic, float, int, complex)) or (
+                hasattr(o, "__array_function__") and hasattr(o, "dtype")):
+            if isinstance(o, (bool, np.bool_)):
+                raise WeifenTypeError(f"{name}: the function returned a bool, which has no "
+                                      "derivative; return a float value")
+            continue
+        raise WeifenTypeError(
+            f"{name}: the function returned a value of type {type(o).__name__} ({o!r:.40}), "
+            "which has no derivative; return a float number, array or weifen Tensor "
+            "(put other results in has_aux=True's aux)")
+
+
 def check_float(x: Any, what: str) -> None:
     dt = getattr(x, "dtype", None)
     if dt is not None and not (np.issubdtype(dt, np.floating) or

@@ -50,7 +50,7 @@ def _unbox_tree(tree: Any, L: int):
 
 
 def _backward_to(outs: list, cts: list, leaves: list, flat: list, L: int,
-                 retain: bool = False) -> list:
+                 retain: bool = False, own_seeds: bool = True) -> list:
     roots, seeds = [], []
     for o, c in zip(outs, cts):
         if isinstance(o, Tensor) and o._node is not None and o._level == L:
@@ -59,7 +59,8 @@ def _backward_to(outs: list, cts: list, leaves: list, flat: list, L: int,
     if roots:
         # transforms opened inside the backward pass (vmap over vjp_fn) sit above level L
         with new_level(floor=L):
-            grads = run_backward(roots, seeds, targets=leaves, retain_graph=retain, prune=False)
+            grads = run_backward(roots, seeds, targets=leaves, retain_graph=retain, prune=False,
+                                 own_seeds=own_seeds)
     else:
         grads = [None] * len(leaves)
     return [_zeros_like(x) if g is None else g for g, x in zip(grads, flat)]
@@ -76,6 +77,7 @@ def vjp(f: Callable, *primals: Any, has_aux: bool = False):
     nums = tuple(range(len(primals)))
     flat, defs, leaves, res, aux, L = _vjp_flat(f, primals, nums, has_aux)
     outs, out_tree = tree_flatten(res)
+    U.check_outputs(outs, "vjp")
     primal_out = tree_unflatten(out_tree, [U.out(U.unbox(o, L)) for o in outs])
 
     def vjp_fn(cotangent: Any) -> tuple:
@@ -90,7 +92,9 @@ def vjp(f: Callable, *primals: Any, has_aux: bool = False):
                                  f"output shape {shape_of(o)}")
         cts = [c._data if isinstance(c, Tensor) and c._level == 0 and c._node is None else c
                for c in cts]
-        grads = _backward_to(outs, cts, leaves, flat, L, retain=True)
+        # level L closed when vjp returned: a cotangent at that level number comes from a
+        # transform opened since (jacrev of vjp_fn) and must stay traced
+        grads = _backward_to(outs, cts, leaves, flat, L, retain=True, own_seeds=False)
         return tuple(U.out(g) if not isinstance(g, (tuple, list, dict)) else g
                      for g in U.per_argnum(defs, grads))
 
@@ -100,12 +104,15 @@ def vjp(f: Callable, *primals: Any, has_aux: bool = False):
 
 
 def _scalar_out(o: Any, name: str) -> None:
+    U.check_outputs([o], name)
     s = shape_of(o)
     if s != ():
         raise WeifenTypeError(
             f"{name} requires a scalar output, but the function returned shape {s}; reduce it "
             "(e.g. .sum()) or use wf.vjp / wf.jacrev for non-scalar outputs")
     dt = getattr(o, "dtype", None)
+    if dt is None and type(o) is int:
+        dt = np.dtype(int)
     if dt is not None and not np.issubdtype(dt, np.inexact):
         raise WeifenTypeError(f"{name} requires a floating-point output, got dtype {dt}")
 
@@ -264,6 +271,15 @@ def jacrev(f: Callable, argnums: int | tuple = 0, has_aux: bool = False) -> Call
         nums = U.norm_argnums(argnums, len(args), "jacrev")
         flat, defs, leaves, res, aux, L = _vjp_flat(f, args, nums, has_aux)
         outs, out_tree = tree_flatten(res)
+        U.check_outputs(outs, "jacrev")
+        for o in outs:
+            if not np.issubdtype(np.result_type(U.concrete(o)), np.inexact):
+                raise WeifenTypeError(
+                    f"jacrev requires floating-point outputs, got dtype "
+                    f"{np.result_type(U.concrete(o))}; integer outputs have no derivative")
+        if not outs:
+            raise WeifenTypeError(f"jacrev: the function returned {res!r}, which holds no "
+                                  "array to differentiate")
         per_out = []
         for o in outs:
             oshape = shape_of(o)
