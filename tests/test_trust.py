@@ -216,3 +216,17 @@ def test_item_on_a_non_scalar_is_a_weifen_error():
     with pytest.raises(WeifenValueError, match="one element"):
         wf.tensor([1.0, 2.0]).item()
     assert wf.tensor([[2.5]]).item() == 2.5
+
+
+def test_a_batched_value_that_escapes_vmap_raises_when_used():
+    kept = []
+
+    def f(x):
+        kept.append(x)
+        return x * 2
+
+    np.testing.assert_allclose(A(wf.vmap(f)(np.ones((3, 2)))), 2 * np.ones((3, 2)))
+    with pytest.raises(WeifenValueError, match="after that vmap returned"):
+        kept[0] + 1
+    with pytest.raises(WeifenValueError, match="after that vmap returned"):
+        wf.vmap(lambda y: y + kept[0])(np.ones((3, 2)))

@@ -10,22 +10,25 @@ from typing import Any
 
 from weifen.array import ArrayMethods
 from weifen.core.primitive import Box
+from weifen.errors import WeifenValueError
 
 _new = object.__new__
 
 
-def make_batched(val: Any, level: int, size: int) -> "Batched":
+def make_batched(val: Any, level: int, size: int, live: list | None = None) -> "Batched":
+    """A batched value; ``live`` is its vmap call's flag (``[True]`` while the call runs)."""
     b = _new(Batched)
     b.val = val
     b._level = level
     b.size_ = size
+    b.live = live
     return b
 
 
 class Batched(ArrayMethods, Box):
     """A value with a leading batch axis of ``size_`` examples, at a vmap ``level``."""
 
-    __slots__ = ("val", "_level", "size_")
+    __slots__ = ("val", "_level", "size_", "live")
 
     def _primal_data(self) -> Any:
         return self.val
@@ -42,10 +45,15 @@ class Batched(ArrayMethods, Box):
     def _process(self, prim, args, params):
         L = self._level
         B = self.size_
+        live = self.live
+        if live is not None and not live[0]:
+            _escaped(prim)
         vals = []
         bd = []
         for a in args:
             if isinstance(a, Batched) and a._level == L:
+                if a.live is not live and a.live is not None and live is not None:
+                    _escaped(prim)  # the same level number, from a vmap that has returned
                 vals.append(a.val)
                 bd.append(True)
             else:
@@ -58,10 +66,18 @@ class Batched(ArrayMethods, Box):
             out = _loop(prim, vals, bd, B, params)
         else:
             out = rule(vals, bd, B, **dict(params))
-        return make_batched(out, L, B)
+        return make_batched(out, L, B, live)
 
     def __repr__(self) -> str:
         return f"Batched(size={self.size_}, level={self._level}, {self.val!r})"
+
+
+def _escaped(prim):
+    # its vmap has returned (the value was kept in a closure or a global): the level number
+    # may belong to another transform now, and the batch means nothing there
+    raise WeifenValueError(
+        f"{prim.name}: a value batched inside wf.vmap is used after that vmap returned; "
+        "return it from the vmapped function instead of storing it")
 
 
 def _loop(prim, vals, bd, B, params):
@@ -112,4 +128,4 @@ def map_examples(fn: Any, *args: Any) -> Any:
 
     if isinstance(out, Tensor) and out._level == 0 and out._node is None:
         out = out._data
-    return make_batched(out, L, B)
+    return make_batched(out, L, B, top.live)

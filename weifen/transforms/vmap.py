@@ -70,10 +70,15 @@ def vmap(f: Callable, in_axes: Any = 0, out_axes: Any = 0) -> Callable:
         if len(sizes) > 1:
             raise ShapeError(f"vmap: mapped axes have different sizes {sorted(sizes)}")
         B = sizes.pop()
-        with new_level() as L:
-            boxed = [x if a is None else make_batched(_move(U.as_value(x), a, 0), L, B)
-                     for x, a in zip(leaves, axes)]
-            res = f(*tree_unflatten(tree, boxed))
+        live = [True]  # cleared on return: a batched value that escapes refuses to be used
+        try:
+            with new_level() as L:
+                boxed = [x if a is None else make_batched(_move(U.as_value(x), a, 0), L, B,
+                                                          live)
+                         for x, a in zip(leaves, axes)]
+                res = f(*tree_unflatten(tree, boxed))
+        finally:
+            live[0] = False
         outs, otree = tree_flatten(res)
         oaxes = _broadcast_axes(out_axes, (res,), "out_axes") if not isinstance(
             out_axes, (tuple, list)) else _prefix(out_axes, res, "out_axes")

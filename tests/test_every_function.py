@@ -1,0 +1,209 @@
+"""Every public function, fed traced values in every float argument: the right derivative
+or a weifen error, never a silent constant (issue 11).
+
+Each case is checked four ways against central differences of the same call on plain
+arrays: under ``wf.grad``, under ``wf.jvp``, on the eager tape (``.backward()``), and with
+1-d arguments given as Python lists of traced scalars (``[x[0], x[1], ...]``). The table
+must name every public function; a new one without a row fails the coverage test.
+"""
+import numpy as np
+import pytest
+
+import weifen as wf
+import weifen.numpy as wnp
+from weifen.errors import WeifenError
+
+U = np.array([0.2, -0.4, 0.6])          # inside (-1, 1), no zeros, no ties
+P = np.array([0.3, 0.8, 1.7])           # positive
+G = np.array([1.3, 2.1, 1.6])           # above 1 (arccosh)
+R = np.array([[0.5, -1.2, 0.3], [0.9, 0.4, -0.7]])
+S = np.array([[2.0, 0.3, -0.1], [0.5, 1.5, 0.2], [-0.3, 0.1, 1.8]])  # well conditioned
+SPD = S @ S.T + np.eye(3)
+V = np.array([0.7, -0.2, 0.5])
+E = {}  # no keyword arguments
+
+UNARY_U = ["abs", "absolute", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh",
+           "tanh", "arcsinh", "arctanh", "exp", "exp2", "expm1", "log1p", "negative", "square",
+           "sigmoid", "relu", "softplus", "erf", "sign", "floor", "ceil", "trunc", "round",
+           "around", "isfinite", "logical_not", "copy", "ravel", "atleast_1d", "atleast_2d",
+           "softmax", "log_softmax", "logsumexp", "cumsum", "cumprod", "flip", "sum", "mean",
+           "prod", "max", "min", "amax", "amin", "var", "std", "argmax", "argmin", "all", "any",
+           "count_nonzero", "norm", "transpose", "squeeze"]
+UNARY_P = ["log", "log2", "log10", "sqrt", "reciprocal"]
+BINARY = ["add", "subtract", "multiply", "divide", "true_divide", "power", "maximum", "minimum",
+          "arctan2", "mod", "remainder", "floor_divide", "equal", "not_equal", "less",
+          "less_equal", "greater", "greater_equal", "logical_and", "logical_or", "dot", "vdot",
+          "inner", "outer"]
+
+CASES = {n: [((U,), E)] for n in UNARY_U}
+CASES.update({n: [((P,), E)] for n in UNARY_P})
+W = np.array([0.23, -0.37, 0.61])       # no ratio with P is an integer (mod, //)
+CASES.update({n: [((P, W), E)] for n in BINARY})
+CASES["arccosh"] = [((G,), E)]
+CASES["power"] = [((P, U), E), ((U, 2.0), E), ((2.0, U), E)]
+CASES.update({
+    "astype": [((U, np.float64), E)],
+    "clip": [((U, -0.3, 0.5), E)],
+    "where": [((U > 0, U, V), E)],
+    "broadcast_to": [((U, (2, 3)), E)],
+    "reshape": [((R, (3, 2)), E)],
+    "expand_dims": [((U, 0), E)],
+    "moveaxis": [((R, 0, 1), E)],
+    "swapaxes": [((R, 0, 1), E)],
+    "concatenate": [(([U, V],), E)],
+    "stack": [(([U, V],), E)],
+    "hstack": [(([U, V],), E)],
+    "vstack": [(([U, V],), E)],
+    "split": [((np.concatenate([U, V]), 2), E)],
+    "array_split": [((np.concatenate([U, V]), 4), E)],
+    "pad": [((U, 1), {"constant_values": 0.5})],
+    "tile": [((U, 2), E)],
+    "repeat": [((U, 2), E)],
+    "take": [((U, np.array([2, 0, 2])), E)],
+    "getitem": [((R, (slice(None), 1)), E)],
+    "index_update": [((U, 1, 0.9), E)],
+    "diagonal": [((S,), E)],
+    "trace": [((S,), E)],
+    "tril": [((S,), E)],
+    "triu": [((S,), E)],
+    "matmul": [((S, V), E)],
+    "tensordot": [((S, R.T), {"axes": 1})],
+    "einsum": [(("ij,j->i", S, V), E)],
+    # creation
+    "tensor": [((U,), E)], "array": [((U,), E)], "asarray": [((U,), E)],
+    "linspace": [((0.3, 1.9, 5), E)], "arange": [((0.25, 3.0, 0.5), E)],
+    "full": [(((2, 2), 0.7), E)], "full_like": [((U, 0.7), E)],
+    "zeros_like": [((U,), E)], "ones_like": [((U,), E)],
+    "cat": [(([U, V],), E)],
+    # linear algebra
+    "linalg.inv": [((S,), E)], "linalg.det": [((S,), E)], "linalg.slogdet": [((S,), E)],
+    "linalg.solve": [((S, V), E)], "linalg.cholesky": [((SPD,), E)],
+    "linalg.eigh": [((SPD,), E)], "linalg.eigvalsh": [((SPD,), E)],
+    "linalg.norm": [((S,), E), ((U,), {"ord": 1})],
+    "linalg.solve_triangular": [((S, V), {"lower": True})],
+    "linalg.matmul": [((S, V), E)], "linalg.outer": [((U, V), E)],
+    "linalg.tensordot": [((S, R.T), {"axes": 1})],
+})
+# names with no float argument to trace (sizes and shapes only): their refusal is tested
+# in test_trust.py
+NO_FLOAT_ARGS = {"zeros", "ones", "eye", "rand", "randn", "from_numpy"}
+
+
+def _fn(name):
+    if name.startswith("linalg."):
+        return getattr(wf.linalg, name[7:])
+    return getattr(wf, name)
+
+
+def _float_positions(args):
+    return [i for i, a in enumerate(args)
+            if isinstance(a, float) or (isinstance(a, np.ndarray) and a.dtype.kind == "f")
+            or (isinstance(a, list) and all(isinstance(b, np.ndarray) for b in a))]
+
+
+def _leaves(out):
+    if isinstance(out, (tuple, list)):
+        return [x for o in out for x in _leaves(o)]
+    return [out]
+
+
+def _weights(shape, seed):
+    return np.random.default_rng(seed).uniform(0.5, 1.5, shape)
+
+
+def _scalarise(out, wrap):
+    """A weighted sum of every output leaf (cast to float), so one number sees them all."""
+    total = 0.0
+    for k, o in enumerate(_leaves(out)):
+        o = wf.astype(o, np.float64)
+        total = total + wf.sum(o * _weights(tuple(o.shape), k))
+    return total
+
+
+def _call(name, args, kwargs, i, x, as_list=False):
+    a = list(args)
+    if isinstance(args[i], list):  # a list of arrays: trace the first one
+        a[i] = [x] + list(args[i][1:])
+    elif as_list:
+        a[i] = [x[k] for k in range(len(args[i]))]
+    else:
+        a[i] = x
+    return _scalarise(_fn(name)(*a, **kwargs), None)
+
+
+def _base(args, i):
+    return args[i][0] if isinstance(args[i], list) else args[i]
+
+
+def _fd(name, args, kwargs, i, h=1e-6):
+    x0 = np.asarray(_base(args, i), dtype=float)
+    g = np.zeros_like(x0)
+    for k in np.ndindex(x0.shape):
+        e = np.zeros_like(x0)
+        e[k] = h
+        hi = float(_call(name, args, kwargs, i, x0 + e if x0.ndim else float(x0 + e)))
+        lo = float(_call(name, args, kwargs, i, x0 - e if x0.ndim else float(x0 - e)))
+        g[k] = (hi - lo) / (2 * h)
+    return g
+
+
+CALLS = [(n, k, i) for n, cs in sorted(CASES.items()) for k, (args, kw) in enumerate(cs)
+         for i in _float_positions(args)]
+
+
+def _check(got, want, how):
+    got = np.asarray(got, dtype=float)
+    np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-5, err_msg=how)
+
+
+@pytest.mark.parametrize("name, k, i", CALLS, ids=[f"{n}-{k}-arg{i}" for n, k, i in CALLS])
+def test_traced_argument_gets_its_derivative_or_an_error(name, k, i):
+    args, kwargs = CASES[name][k]
+    x0 = _base(args, i)
+    want = _fd(name, args, kwargs, i)
+    f = lambda x: _call(name, args, kwargs, i, x)  # noqa: E731
+    try:
+        g = wf.grad(f)(x0)
+    except WeifenError:
+        g = None  # a clear refusal is allowed; a silent constant is not
+    if g is not None:
+        _check(g, want, f"{name}: wf.grad")
+    # forward mode, along a fixed direction
+    d = _weights(np.shape(x0), 99)
+    try:
+        _, t = wf.jvp(f, (x0,), (d if np.ndim(x0) else float(d),))
+    except WeifenError:
+        t = None
+    if t is not None:
+        _check(t, float(np.sum(want * d)), f"{name}: wf.jvp")
+    # the eager tape
+    x = wf.tensor(x0, requires_grad=True)
+    try:
+        y = f(x)
+    except WeifenError:
+        y = None
+    if y is not None:
+        if isinstance(y, wf.Tensor) and y.requires_grad:
+            y.backward()
+            _check(x.grad, want, f"{name}: .backward()")
+        else:  # nothing recorded: only right if the derivative is zero
+            _check(np.zeros_like(want), want, f"{name}: eager result has no grad_fn")
+    # a list of traced scalars in place of a 1-d array
+    if isinstance(x0, np.ndarray) and x0.ndim == 1 and not isinstance(args[i], list):
+        try:
+            g = wf.grad(lambda x: _call(name, args, kwargs, i, x, as_list=True))(x0)
+        except WeifenError:
+            g = None
+        if g is not None:
+            _check(g, want, f"{name}: list of traced scalars")
+
+
+def test_every_public_function_has_a_row():
+    public = set(wnp.__all__) - {"UFUNCS", "unary_op"}
+    public |= {"tensor", "array", "asarray", "linspace", "arange", "full", "full_like",
+               "zeros_like", "ones_like", "cat"} | NO_FLOAT_ARGS
+    public |= {f"linalg.{n}" for n in dir(wf.linalg)
+               if not n.startswith("_") and callable(getattr(wf.linalg, n))
+               and not n.endswith("Result")}
+    missing = sorted(public - set(CASES) - NO_FLOAT_ARGS)
+    assert not missing, f"public functions with no traced-argument case: {missing}"
