@@ -28,6 +28,7 @@ from weifen.array import ArrayMethods
 from weifen.core.backend import ieee
 from weifen.core.primitive import Box
 from weifen.core.state import depth
+from weifen.errors import ShapeError, WeifenTypeError
 from weifen.prims.shape import broadcast_to_p, shape_of
 
 _new = object.__new__
@@ -48,11 +49,18 @@ def make_dual(primal: Any, tangent: Any, level: float) -> "Dual":
 class Dual(ArrayMethods, Box):
     """A dual number ``primal + tangent·ε`` (arrays too: the tangent has the primal's shape).
 
+    Every weifen op on a Dual gives a Dual, piecewise-constant ones (``sign``, ``floor``,
+    comparisons, ``//``) included: their tangent is zero. A missing tangent is a zero too,
+    kept symbolic (``None`` inside) so it costs no arithmetic.
+
     >>> import weifen as wf
     >>> h = wf.Dual(wf.Dual(2.0, 1.0), 1.0)   # hyper-dual x + ε₁ + ε₂
     >>> y = h ** 3
     >>> float(y.primal.tangent), float(y.tangent.tangent)   # 3x², 6x
     (12.0, 12.0)
+    >>> s = wf.sign(wf.Dual(-2.0, 1.0))
+    >>> float(s.primal), float(s.tangent)
+    (-1.0, 0.0)
     """
 
     __slots__ = ("_p", "_t", "_level")
@@ -64,15 +72,12 @@ class Dual(ArrayMethods, Box):
             primal = as_array(primal)
         if isinstance(tangent, (list, tuple)):
             tangent = as_array(tangent)
-        if tangent is None:
-            tangent = np.zeros_like(primal) if not isinstance(primal, (float, int)) else 0.0
-        if isinstance(primal, int) and not isinstance(primal, bool):
-            primal = float(primal)
-        ps, ts = shape_of(primal), shape_of(tangent)
-        if ps != ts:
-            from weifen.errors import ShapeError
-
-            raise ShapeError(f"Dual: tangent shape {ts} must equal primal shape {ps}")
+        primal = _checked(primal, "primal")
+        if tangent is not None:
+            tangent = _checked(tangent, "tangent")
+            ps, ts = shape_of(primal), shape_of(tangent)
+            if ps != ts:
+                raise ShapeError(f"Dual: tangent shape {ts} must equal primal shape {ps}")
         d = depth()
         base = max(float(d), _level_of(primal), _level_of(tangent))
         self._p = primal
@@ -91,10 +96,12 @@ class Dual(ArrayMethods, Box):
         A tangent that does not depend on an inner perturbation is lifted to a dual with a
         zero tangent there, so ``h.tangent.tangent`` (f'' of a hyper-dual) always exists.
         """
-        t = self._t
         p = self._p
+        t = self._t
+        if t is None:
+            t = zero_tangent(p)
         if isinstance(p, Dual) and not (isinstance(t, Dual) and t._level == p._level):
-            return make_dual(t, _zeros_like(t), p._level)
+            return make_dual(t, None, p._level)
         return t
 
     def _primal_data(self) -> Any:
@@ -109,7 +116,7 @@ class Dual(ArrayMethods, Box):
             if isinstance(a, Dual) and a._level == L:
                 primals.append(a._p)
                 tangents.append(a._t)
-                any_t = True
+                any_t = any_t or a._t is not None
             else:
                 primals.append(a)
                 tangents.append(None)
@@ -118,25 +125,80 @@ class Dual(ArrayMethods, Box):
             return prim.impl(*args, **params)  # see through user functions (custom_vjp)
         out = prim.bind(*primals, **params)
         if prim.nondiff or not any_t:
-            return out
+            # piecewise constant (sign, floor, comparisons) or only zero tangents coming in:
+            # still a Dual of this level, so .tangent reads 0 rather than failing
+            return make_dual(out, None, L)
         if rules is None:
             raise NotImplementedError(f"no jvp rule for primitive {prim.name!r}")
         try:
             tan = _tangent(rules, tangents, out, primals, params)
         except ArithmeticError:
             # Python floats raise on 1.0 / 0.0 where NumPy gives inf: rerun on NumPy floats
-            tan = _tangent(rules, [ieee(t) for t in tangents], ieee(out),
-                           [ieee(p) for p in primals], params)
-        if tan is None:
-            return out
-        if prim.broadcasts:
+            tan = _tangent(rules, [None if t is None else ieee(t) for t in tangents],
+                           ieee(out), [ieee(p) for p in primals], params)
+        if tan is not None and prim.broadcasts:
             so = shape_of(out)
             if shape_of(tan) != so:
                 tan = broadcast_to_p(tan, shape=so)
         return make_dual(out, tan, L)
 
     def __repr__(self) -> str:
-        return f"Dual(primal={self._p!r}, tangent={self._t!r})"
+        return f"Dual(primal={self._p!r}, tangent={self.tangent!r})"
+
+
+def _checked(x: Any, what: str) -> Any:
+    """``x`` as a Dual's primal or tangent: numeric and floating, Python ints made floats.
+
+    Integer values have no derivative, as in jax (whose jvp takes only float0 tangents for
+    integer primals): an integer primal or tangent is an error with the fix, not a Dual
+    whose derivative arithmetic would silently truncate or promote.
+    """
+    if isinstance(x, bool):
+        raise WeifenTypeError(f"Dual: a bool {what} has no derivative; pass a float")
+    t = type(x)
+    if t is int:
+        return float(x)
+    if t is float or t is complex:
+        return x
+    try:
+        dt = np.dtype(x.dtype)
+    except Exception:  # noqa: BLE001 - anything without a NumPy dtype
+        if isinstance(x, Box):
+            return x  # a box whose dtype is known only later (a staged value)
+        raise WeifenTypeError(f"Dual: the {what} must be a number or a numeric array, got "
+                              f"{type(x).__name__} {_clip(x)}") from None
+    if dt.kind in "fc":
+        return x
+    if dt.kind in "biu":
+        raise WeifenTypeError(
+            f"Dual: an integer {what} (dtype {dt}) has no derivative; pass floats, e.g. "
+            f"x.astype(float)")
+    raise WeifenTypeError(f"Dual: the {what} must be a number or a numeric array, got dtype "
+                          f"{dt} ({type(x).__name__} {_clip(x)})")
+
+
+def _clip(x: Any) -> str:
+    r = repr(x)
+    return r if len(r) <= 40 else r[:37] + "..."
+
+
+def zero_tangent(x: Any) -> Any:
+    """The zero tangent of a value: ``x``'s shape, its dtype if floating, else float64
+    (bool and integer values, such as comparison results, have float zero tangents)."""
+    d = x
+    while isinstance(d, Box):
+        d = d._primal_data()
+    if isinstance(d, (bool, int, float)):
+        return 0.0
+    if isinstance(d, complex):
+        return 0j
+    dt = getattr(d, "dtype", None)
+    kind = np.dtype(dt).kind if dt is not None else "f"
+    dtype = None if kind in "fc" else np.float64
+    s = shape_of(x)
+    if not hasattr(d, "shape"):
+        return np.zeros(s, dtype=dtype or np.float64)
+    return np.zeros_like(d, dtype=dtype, shape=s if s != d.shape else None)
 
 
 def _tangent(rules: Any, tangents: list, out: Any, primals: list, params: dict) -> Any:
@@ -150,9 +212,3 @@ def _tangent(rules: Any, tangents: list, out: Any, primals: list, params: dict) 
         c = rules[i](t, out, *primals, **params)
         tan = c if tan is None else tan + c
     return tan
-
-
-def _zeros_like(t: Any) -> Any:
-    from weifen.transforms._util import zeros_like_value
-
-    return zeros_like_value(t)

@@ -196,6 +196,12 @@ class Op:
     values) and ``gradient(node, output_grad)`` (one gradient node per input).
     """
 
+    NAME = ""  # the name errors give (``matmul``); a user's subclass: its class name
+
+    @property
+    def op_name(self) -> str:
+        return self.NAME or type(self).__name__
+
     def __call__(self) -> Node:
         node = Node()
         node.op = self
@@ -231,6 +237,8 @@ def _unary(op: Op, a: Node, const: Any = None) -> Node:
 class PlaceholderOp(Op):
     """A value fed at run time (``Variable``)."""
 
+    NAME = "placeholder"
+
     def __call__(self) -> Node:
         return Op.__call__(self)
 
@@ -243,6 +251,8 @@ class PlaceholderOp(Op):
 
 class ConstantOp(Op):
     """A constant value held in the graph (a number or an array used in an expression)."""
+
+    NAME = "constant"
 
     def __call__(self, value: Any) -> Node:
         node = Op.__call__(self)
@@ -260,6 +270,8 @@ class ConstantOp(Op):
 
 
 class AddOp(Op):
+    NAME = "add"
+
     def __call__(self, a: Node, b: Node) -> Node:
         return _binary(self, a, b)
 
@@ -275,6 +287,8 @@ class AddOp(Op):
 
 
 class AddByConstOp(Op):
+    NAME = "add_byconst"
+
     def __call__(self, a: Node, const: Any) -> Node:
         return _unary(self, a, _value(const))
 
@@ -289,6 +303,8 @@ class AddByConstOp(Op):
 
 
 class MulOp(Op):
+    NAME = "mul"
+
     def __call__(self, a: Node, b: Node) -> Node:
         return _binary(self, a, b)
 
@@ -304,6 +320,8 @@ class MulOp(Op):
 
 
 class MulByConstOp(Op):
+    NAME = "mul_byconst"
+
     def __call__(self, a: Node, const: Any) -> Node:
         return _unary(self, a, _value(const))
 
@@ -319,6 +337,8 @@ class MulByConstOp(Op):
 
 class MatMulOp(Op):
     """``op(A) @ op(B)``, where ``op`` transposes when ``trans_A`` / ``trans_B`` is set."""
+
+    NAME = "matmul"
 
     def __call__(self, a: Node, b: Node, trans_A: bool = False, trans_B: bool = False) -> Node:
         node = _binary(self, as_node(a), as_node(b))
@@ -348,6 +368,8 @@ class MatMulOp(Op):
 
 
 class OnesLikeOp(Op):
+    NAME = "oneslike"
+
     def __call__(self, a: Node) -> Node:
         return _unary(self, a)
 
@@ -355,13 +377,18 @@ class OnesLikeOp(Op):
         return np.ones_like(input_vals[0], dtype=np.result_type(input_vals[0], 1.0))
 
     def gradient(self, node: Node, output_grad: Node) -> list:
-        return [zeroslike_op(node.inputs[0])]
+        # no gradient at all (not a node of zeros): the seed of a gradient graph is built
+        # with oneslike, and a dense zero there would meet an infinite local derivative in
+        # the second-order graph (0 * inf = nan for the hessian of x ** 0.5 at 0)
+        return [None]
 
     def pieces(self, node: Node) -> list:
         return ["Oneslike(", node.inputs[0], ")"]
 
 
 class ZerosLikeOp(Op):
+    NAME = "zeroslike"
+
     def __call__(self, a: Node) -> Node:
         return _unary(self, a)
 
@@ -369,7 +396,7 @@ class ZerosLikeOp(Op):
         return np.zeros_like(input_vals[0], dtype=np.result_type(input_vals[0], 1.0))
 
     def gradient(self, node: Node, output_grad: Node) -> list:
-        return [zeroslike_op(node.inputs[0])]
+        return [None]  # constant in its input's values, as OnesLikeOp
 
     def pieces(self, node: Node) -> list:
         return ["Zeroslike(", node.inputs[0], ")"]
@@ -377,6 +404,8 @@ class ZerosLikeOp(Op):
 
 class ReduceSumOp(Op):
     """``sum(x, axis, keepdims)``; its gradient broadcasts back to ``x``'s run-time shape."""
+
+    NAME = "reduce_sum"
 
     def __call__(self, a: Node, axis: Any = None, keepdims: bool = False) -> Node:
         node = _unary(self, as_node(a))
@@ -403,6 +432,8 @@ class ReduceSumOp(Op):
 class SumLikeOp(Op):
     """``g`` summed over the axes it was broadcast along to match ``x``'s shape (unbroadcast)."""
 
+    NAME = "sum_like"
+
     def __call__(self, g: Node, x: Node) -> Node:
         return _binary(self, g, x)
 
@@ -423,6 +454,8 @@ class SumLikeOp(Op):
 class BroadcastLikeOp(Op):
     """``g`` broadcast to ``x``'s shape (the adjoint of :class:`SumLikeOp`)."""
 
+    NAME = "broadcast_like"
+
     def __call__(self, g: Node, x: Node) -> Node:
         return _binary(self, g, x)
 
@@ -439,6 +472,8 @@ class BroadcastLikeOp(Op):
 
 class ExpandLikeOp(Op):
     """A reduction's output given back its reduced axes (length 1) for ``x``'s rank."""
+
+    NAME = "expand_like"
 
     def __call__(self, g: Node, x: Node, axis: Any) -> Node:
         node = _binary(self, g, x)
@@ -466,6 +501,10 @@ class PrimOp(Op):
     def __init__(self, prim: Primitive, params: dict) -> None:
         self.prim = prim
         self.params = params
+
+    @property
+    def op_name(self) -> str:
+        return self.prim.name
 
     def __call__(self, *inputs: Node) -> Node:
         node = Op.__call__(self)

@@ -7,8 +7,9 @@ from typing import Any, Iterable
 
 import numpy as np
 
-from weifen.errors import WeifenTypeError, WeifenValueError
-from weifen.graph.ir import Node, PlaceholderOp, add_op, oneslike_op, zeroslike_op
+from weifen.errors import ShapeError, WeifenError, WeifenTypeError, WeifenValueError
+from weifen.graph.ir import (MatMulOp, Node, PlaceholderOp, _short, add_op, oneslike_op,
+                             zeroslike_op)
 
 
 def find_topo_sort(node_list: Iterable[Node]) -> list[Node]:
@@ -123,7 +124,11 @@ class Executor:
             if isinstance(node.op, PlaceholderOp):
                 raise WeifenValueError(
                     f"Executor.run: no value fed for variable {node.name!r}; add it to feed_dict")
-            vals[node] = node.op.compute(node, [vals[x] for x in node.inputs])
+            ins = [vals[x] for x in node.inputs]
+            try:
+                vals[node] = node.op.compute(node, ins)
+            except (ValueError, TypeError) as e:
+                raise compute_error(node, ins, e) from None
         return [vals[n] for n in self.eval_node_list]
 
 
@@ -135,3 +140,75 @@ def _feed_value(v: Any) -> Any:
     if isinstance(v, (list, tuple)):
         return np.asarray(v, dtype=float)
     return v
+
+
+# words of NumPy's messages about shapes (broadcasting, core dimensions, axes)
+_SHAPE_WORDS = ("shape", "dimension", "axis", "operand", "size")
+
+
+def compute_error(node: Node, vals: list, e: Exception) -> Exception:
+    """A weifen error for an error NumPy raised while running ``node``: it names the op
+    once, the shapes of its inputs and the node, never repeating NumPy's own prefix.
+
+    >>> import numpy as np
+    >>> from weifen import graph as ad
+    >>> a, b = ad.Variable(name="a"), ad.Variable(name="b")
+    >>> ad.Executor([ad.matmul(a, b)]).run({a: np.ones((2, 3)), b: np.ones((4, 5))})
+    ... # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    weifen.errors.ShapeError: matmul: shapes (2, 3) and (4, 5) do not fit: the inner ...
+    """
+    if isinstance(e, WeifenError):
+        return e  # weifen's own errors already name what went wrong
+    name = node.op.op_name
+    msg = str(e).strip()
+    if msg.startswith(name + ": "):  # NumPy starts some messages with its function's name
+        msg = msg[len(name) + 2:]
+    where = f"in {_short(node)}"
+    if name == "matmul":
+        m = _matmul_message(node, vals, where)
+        if m is not None:
+            return ShapeError(m)
+    ins = ", ".join(_describe(v) for v in vals)
+    text = f"{name}: {msg} ({where}; inputs: {ins})"
+    if isinstance(e, TypeError):
+        return WeifenTypeError(text)
+    low = msg.lower()
+    if "broadcast" in low:
+        return ShapeError(text + "; shapes must broadcast as in NumPy (check the feeds, or "
+                          "reshape / add an axis with [:, None])")
+    if any(w in low for w in _SHAPE_WORDS):
+        return ShapeError(text)
+    return WeifenValueError(text)
+
+
+def _matmul_message(node: Node, vals: list, where: str) -> str | None:
+    if len(vals) != 2:
+        return None
+    a, b = (np.shape(v) for v in vals)
+    if not a or not b:
+        return (f"matmul: shapes {a} and {b} do not fit: matmul needs operands with at "
+                f"least one dimension ({where}); use * for scalars")
+    ea, eb = a, b  # the shapes the product sees, after trans_A / trans_B
+    if isinstance(node.op, MatMulOp):
+        if node.params.get("trans_A") and len(a) >= 2:
+            ea = a[:-2] + (a[-1], a[-2])
+        if node.params.get("trans_B") and len(b) >= 2:
+            eb = b[:-2] + (b[-1], b[-2])
+    k_a = ea[-1]
+    k_b = eb[-2] if len(eb) >= 2 else eb[0]
+    if k_a != k_b:
+        seen = "" if (ea, eb) == (a, b) else f" (after transposing: {ea} and {eb})"
+        return (f"matmul: shapes {a} and {b} do not fit{seen}: the inner dimensions {k_a} "
+                f"and {k_b} differ ({where}); transpose an operand (trans_A=True / "
+                f"trans_B=True) or reshape")
+    return (f"matmul: shapes {a} and {b} do not fit: their batch dimensions "
+            f"{ea[:-2]} and {eb[:-2]} do not broadcast ({where})")
+
+
+def _describe(v: Any) -> str:
+    s = getattr(v, "shape", None)
+    if s is not None:
+        return f"{tuple(s)} {getattr(v, 'dtype', '')}".strip()
+    return type(v).__name__

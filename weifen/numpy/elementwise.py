@@ -84,6 +84,21 @@ multiply = _binary(E.mul_p, "multiply")
 divide = _binary(E.div_p, "divide")
 true_divide = divide
 power = _binary(E.pow_p, "power")
+power.__doc__ = """Elementwise ``x ** y`` with NumPy broadcasting, as ``np.power``.
+
+Derivatives at the edges are torch's (and autograd's), in every face (tape, ``grad``,
+``jvp`` / ``Dual``, ``vmap``, hessians): d/dx of ``x ** 0`` is 0 everywhere, ``x = 0``
+included, since ``x ** 0`` is the constant 1 (jax gives nan there); d/dx of ``x ** y`` at
+0 is inf for ``0 < y < 1`` (``x ** 0.5``) and 0 for ``y > 1``; d/dy of ``0 ** y`` is 0 for
+``y >= 0`` and -inf for ``y < 0``; a negative base has its usual derivative in x (an integer
+exponent, ``(-2.) ** 3``) and nan in y (its log is not real).
+
+>>> import weifen as wf
+>>> wf.power(wf.tensor([0.5, 2.0]), wf.tensor([1.5, 0.25]))
+tensor([0.35355339, 1.18920712])
+>>> wf.grad(lambda x: wf.power(x, 0.0))(0.0), wf.grad(lambda y: wf.power(0.0, y))(2.0)
+(tensor(0.), tensor(0.))
+"""
 maximum = _binary(E.maximum_p, "maximum")
 minimum = _binary(E.minimum_p, "minimum")
 arctan2 = _binary(E.arctan2_p, "arctan2")

@@ -118,12 +118,25 @@ def std(x: Any, axis: Any = None, dtype: Any = None, out: Any = None, ddof: int 
         keepdims: bool = False) -> Any:
     """Standard deviation, the square root of :func:`var`, as ``np.std``.
 
+    Where the variance is 0 the derivative is 0, as torch gives it, not the ``inf * 0 =
+    nan`` of a plain square root (jax and autograd give nan). Over one element, or along an
+    axis of length 1, std is the constant 0, so 0 is its derivative of every order; at
+    equal values over several elements std is a cone (a scaled norm of ``x - mean``) and 0
+    is the subgradient torch picks, as ``abs`` takes ``sign(0) = 0``.
+
     >>> import weifen as wf
     >>> wf.std(wf.tensor([1.0, 3.0]))
     tensor(1.)
+    >>> wf.grad(lambda x: wf.std(x, axis=1).sum())(wf.tensor([[2.0], [5.0]]))
+    tensor([[0.],
+            [0.]])
     """
     _no_out(out, "std")
-    return _t(E.sqrt_p.bind(var(x, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims)))
+    v = _raw(var(x, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims))
+    # the root is taken at 1 where v == 0 and then replaced by 0: the unused branch then
+    # holds no inf for the derivatives of any order to multiply by 0 (nan)
+    zero = E.eq_p.bind(v, 0)
+    return _t(E.where_p.bind(zero, 0.0, E.sqrt_p.bind(E.where_p.bind(zero, 1.0, v))))
 
 
 def _stopped_max(x: Any, axis: Any) -> Any:

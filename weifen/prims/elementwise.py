@@ -196,13 +196,22 @@ def _pow(x, y):
 
 
 def _pow_gy(g, o, x, y):
-    # d(x**y)/dy = x**y * log x, taken as 0 where x == 0 (the limit for y > 0)
+    # d(x**y)/dy = x**y log x. At x == 0 (torch's convention, checked in
+    # tests/test_edge_values.py) it is 0 where y >= 0, the limit from the right of the
+    # constant 0 ** y, and -inf where y < 0 (o * log 0 = inf * -inf). The log is taken at 1
+    # where the answer is 0 so that the second derivative meets no 0 * inf there either
+    # (torch's second derivative of 0 ** y is nan; jax and autograd give 0, as here).
     if type(x) is float or type(x) is int:  # a number base: keep g's dtype, no arrays
-        if x == 0:
-            return g * 0.0
-        return g * o * (math.log(x) if x > 0 else math.nan)
+        if x > 0:
+            return g * o * math.log(x)
+        if x < 0:
+            return g * o * math.nan
+        # log 0 = -inf where y < 0, else 0 (times o = 0 ** y, finite there): as on arrays
+        if type(y) is float or type(y) is int:
+            return g * o * (0.0 if y >= 0 else -math.inf)
+        return g * o * where_p(lt_p(y, 0), -math.inf, 0.0)
     # eq_p, not ==: on some boxes (graph nodes) == is identity, not an elementwise test
-    zero = eq_p(x, 0)
+    zero = logical_and_p(eq_p(x, 0), ge_p(y, 0))
     safe = where_p(zero, 1.0, x)
     return where_p(zero, 0.0, g * o * log_p(safe))
 
@@ -230,13 +239,20 @@ div_p = Primitive("div", _div, broadcasts=True, keep=((1,), (0, 1)),
                   jvp=(lambda dx, o, x, y: dx / y, lambda dy, o, x, y: -dy * x / (y * y)))
 def _pow_dx(g, x, y):
     # d(x**y)/dx = y x**(y-1); a constant exponent 2 or 1 needs no power (and keeps the
-    # second derivative free of x**0 and x**-1 terms)
+    # second derivative free of x**0 and x**-1 terms). Where y == 0 the derivative is 0,
+    # also at x == 0 where y x**(y-1) would be 0 * inf: x**0 is the constant 1 (NumPy's
+    # 0**0 == 1), and torch and autograd give 0 there too (jax gives nan).
     if type(y) is int or type(y) is float:
         if y == 2:
             return g * (x + x)
         if y == 1:
             return g
-    return g * y * x ** (y - 1)
+        if y == 0:
+            return g * 0.0
+        return g * y * x ** (y - 1)
+    # an exponent array or traced value: the power is taken at 1 where y == 0, so neither
+    # this derivative nor its own derivatives (hessians) meet 0 * inf at x == 0
+    return g * y * where_p(eq_p(y, 0), 1.0, x) ** (y - 1)
 
 
 pow_p = Primitive("pow", _pow, broadcasts=True, save_out=True,

@@ -7,16 +7,18 @@ import numpy as np
 
 from weifen.core.pytree import tree_flatten, tree_unflatten
 from weifen.core.state import new_level
-from weifen.errors import ShapeError
-from weifen.forward.dual import Dual, make_dual
+from weifen.errors import ShapeError, WeifenTypeError
+from weifen.forward.dual import Dual, make_dual, zero_tangent
 from weifen.prims.shape import shape_of
 from weifen.transforms import _util as U
 
 
 def _tangent_of(o: Any, L: int) -> Any:
     if isinstance(o, Dual) and o._level == L:
-        return o._t
-    return U.zeros_like_value(o)
+        if o._t is not None:
+            return o._t
+        o = o._p  # a symbolic zero tangent (sign, floor, comparisons)
+    return zero_tangent(o)
 
 
 def _primal_of(o: Any, L: int) -> Any:
@@ -32,6 +34,18 @@ def _jvp_flat(f: Callable, args: list, tans: list,
     if len(outs) != 1 and has_aux is None:
         raise NotImplementedError("jacfwd: f must return a single array")
     return [_primal_of(o, L) for o in outs], [_tangent_of(o, L) for o in outs], tree
+
+
+def _check_float_tangent(t: Any, x: Any) -> None:
+    # jax takes only float0 tangents for integer primals (refused above, as jacrev refuses
+    # them) and float tangents of the primal's dtype otherwise; an integer tangent here would
+    # truncate every tangent the rules compute, so it is an error with the fix
+    dt = getattr(t, "dtype", None)
+    if dt is not None and np.dtype(dt).kind not in "fc":
+        raise WeifenTypeError(
+            f"jvp requires floating-point tangents, got dtype {dt} for a primal of dtype "
+            f"{getattr(x, 'dtype', type(x).__name__)}; convert with t.astype(float) (integer "
+            "tangents have no meaning in a derivative)")
 
 
 def jvp(f: Callable, primals: tuple | list, tangents: tuple | list):
@@ -51,6 +65,8 @@ def jvp(f: Callable, primals: tuple | list, tangents: tuple | list):
     pflat = [U.as_value(x) for x in pflat]
     tflat = [U.as_value(t) for t in tflat]
     for x, t in zip(pflat, tflat):
+        U.check_float(x, "jvp")
+        _check_float_tangent(t, x)
         if shape_of(x) != shape_of(t):
             raise ShapeError(f"jvp: tangent shape {shape_of(t)} does not match primal shape "
                              f"{shape_of(x)}")
@@ -93,6 +109,8 @@ def jacfwd(f: Callable, argnums: int | tuple = 0, has_aux: bool = False) -> Call
         nums = U.norm_argnums(argnums, len(args), "jacfwd")
         flat, defs = U.split_args(args, nums)
         flat = [U.as_value(x) for x in flat]
+        for x in flat:
+            U.check_float(x, "jacfwd")
         box: dict = {}
 
         def fk(*xs):
