@@ -230,3 +230,49 @@ def test_a_batched_value_that_escapes_vmap_raises_when_used():
         kept[0] + 1
     with pytest.raises(WeifenValueError, match="after that vmap returned"):
         wf.vmap(lambda y: y + kept[0])(np.ones((3, 2)))
+
+
+# ------------------------------------------------------------ edge values and errors
+@pytest.mark.parametrize("a", [
+    np.array([[1.0, 2.0], [2.0, 4.0]]),
+    np.arange(1.0, 10.0).reshape(3, 3),
+    np.zeros((3, 3)),
+    np.array([[[1.0, 2.0], [2.0, 4.0]], [[2.0, 1.0], [1.0, 3.0]]]),
+])
+def test_det_gradient_at_singular_matrices_is_the_adjugate(a):
+    want = fd(lambda x: np.linalg.det(x).sum(), a)
+    f = lambda x: wf.linalg.det(x).sum()  # noqa: E731
+    np.testing.assert_allclose(A(wf.grad(f)(a)), want, atol=1e-7)
+    np.testing.assert_allclose(A(wf.jacfwd(f)(a)), want, atol=1e-7)
+    if a.ndim == 2 and a.shape[0] == 3:  # second order through the cofactors
+        h = wf.hessian(wf.linalg.det)(a)
+        hn = fd(lambda x: np.linalg.det(x), a)  # noqa: F841 - the gradient checked above
+        adj_fd = np.stack([fd(lambda x, k=k: np.asarray(wf.grad(wf.linalg.det)(x)).flat[k], a)
+                           for k in range(9)]).reshape(3, 3, 3, 3)
+        np.testing.assert_allclose(A(h), adj_fd, atol=1e-6)
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda: wf.linalg.inv(np.array([[1.0, 2.0], [2.0, 4.0]])), "singular"),
+    (lambda: wf.linalg.solve(np.array([[1.0, 2.0], [2.0, 4.0]]), np.ones(2)), "singular"),
+    (lambda: wf.linalg.cholesky(-np.eye(2)), "not positive definite"),
+])
+def test_linear_algebra_failures_say_what_is_wrong(call, words):
+    with pytest.raises(WeifenValueError, match=words) as e:
+        call()
+    assert "broadcast" not in str(e.value)
+
+
+def test_messages_name_the_op_once():
+    with pytest.raises(wf.ShapeError) as e:
+        wf.matmul(np.ones((2, 3)), np.ones((2, 3)))
+    assert str(e.value).count("matmul:") == 1
+    assert "inner dimensions" in str(e.value)
+
+
+@pytest.mark.parametrize("t", [wf.grad, wf.value_and_grad, wf.jacrev, wf.vmap])
+def test_transforming_a_non_function_is_a_weifen_error(t):
+    with pytest.raises(WeifenTypeError, match="function"):
+        t(3.0)
+    with pytest.raises(WeifenTypeError, match="function"):
+        wf.vjp(3.0, 1.0)

@@ -162,12 +162,33 @@ def _describe(a: Any) -> str:
 
 def impl_error(prim: Primitive, args: tuple, e: Exception) -> Exception:
     """A weifen error naming the op and its inputs, for an error NumPy raised in ``impl``."""
-    from weifen.errors import ShapeError, WeifenError, WeifenTypeError
+    from weifen.errors import ShapeError, WeifenError, WeifenTypeError, WeifenValueError
 
     if isinstance(e, WeifenError):
         return e
     ins = ", ".join(_describe(a) for a in args)
+    msg = str(e).strip()
+    if msg.startswith(prim.name + ":"):  # NumPy names the op too: say it once
+        msg = msg[len(prim.name) + 1:].strip()
+    if type(e).__name__ == "LinAlgError":
+        low = msg.lower()
+        if "positive definite" in low:
+            return WeifenValueError(
+                f"{prim.name}: the matrix is not positive definite (inputs: {ins}); Cholesky "
+                "needs a symmetric positive-definite matrix (only its lower triangle is "
+                "read); add a multiple of the identity to regularise it")
+        if "singular" in low:
+            return WeifenValueError(
+                f"{prim.name}: the matrix is singular, so it has no inverse (inputs: {ins}); "
+                "check for linearly dependent rows, or regularise (a + eps * I)")
+        return WeifenValueError(f"{prim.name}: {msg} (inputs: {ins})")
     if isinstance(e, ValueError):
-        return ShapeError(f"{prim.name}: {e} (inputs: {ins}); shapes must broadcast as in "
-                          "NumPy (check the shapes, or reshape / add an axis with [:, None])")
-    return WeifenTypeError(f"{prim.name}: {e} (inputs: {ins})")
+        if "broadcast" in msg:
+            hint = ("shapes must broadcast as in NumPy (check the shapes, or reshape / add "
+                    "an axis with [:, None])")
+        elif "core dimension" in msg or "not aligned" in msg:
+            hint = "the inner dimensions must agree (a's last axis and b's second-to-last)"
+        else:
+            hint = "check the shapes and values"
+        return ShapeError(f"{prim.name}: {msg} (inputs: {ins}); {hint}")
+    return WeifenTypeError(f"{prim.name}: {msg} (inputs: {ins})")

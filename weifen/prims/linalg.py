@@ -267,12 +267,46 @@ def _slogdet_sign(a):
     return np.linalg.slogdet(a)[0]
 
 
-# d det(A) = det(A) tr(A^-1 dA): the cotangent is g det(A) A^-T (needs A invertible)
+def _singular(a) -> bool:
+    """Whether some matrix in ``a`` is (numerically) singular, judged on its values."""
+    while hasattr(a, "_primal_data"):
+        a = a._primal_data()
+    a = np.asarray(a)
+    if a.shape[-1] == 0:
+        return False
+    s = np.linalg.svd(a, compute_uv=False)
+    return bool(np.any(s[..., -1] <= s[..., :1].max(axis=-1) * a.shape[-1] * 1e-13))
+
+
+def _cofactors(a):
+    """The cofactor matrix C (C[i, j] = (-1)^(i+j) det of a without row i and column j),
+    so ``d det(A) = sum(C * dA)`` at every A, singular or not (C = adj(A)^T). Built from
+    the n^2 minors with weifen ops, so it differentiates again; used only at singular A,
+    where ``det(A) A^-T`` is 0 * inf."""
+    from weifen.prims.indexing import index_p
+
+    s = shape_of(a)
+    n = s[-1]
+    keep = np.array([[j for j in range(n) if j != i] for i in range(n)], dtype=np.intp)
+    rows = keep.reshape(n, 1, n - 1, 1)
+    cols = keep.reshape(1, n, 1, n - 1)
+    minors = index_p(a, index=(Ellipsis, rows, cols), shape=s)  # (..., n, n, n-1, n-1)
+    sign = (-1.0) ** np.add.outer(np.arange(n), np.arange(n))
+    return det_p(minors) * sign
+
+
+def _det_grad(out, a):
+    """d det / dA: det(A) A^-T where A is invertible, the cofactor matrix where it is not."""
+    if _singular(a):
+        return _cofactors(a)
+    return reshape_p(out, shape=_det_shape(a)) * _swap_last(inv_p(a))
+
+
+# d det(A) = tr(adj(A) dA) = det(A) tr(A^-1 dA) for invertible A
 det_p = Primitive(
     "det", _det, keep=((0,),), save_out=True,
-    vjp=(lambda g, out, a:
-         reshape_p(g * out, shape=_det_shape(a)) * _swap_last(inv_p(a)),),
-    jvp=(lambda da, out, a: out * sum_p(_swap_last(inv_p(a)) * da, axis=_last2(a)),))
+    vjp=(lambda g, out, a: reshape_p(g, shape=_det_shape(a)) * _det_grad(out, a),),
+    jvp=(lambda da, out, a: sum_p(_det_grad(out, a) * da, axis=_last2(a)),))
 logabsdet_p = Primitive(
     "logabsdet", _logabsdet, keep=((0,),),
     vjp=(lambda g, out, a: reshape_p(g, shape=_det_shape(a)) * _swap_last(inv_p(a)),),

@@ -112,7 +112,17 @@ def per_argnum(defs: list, flat: list) -> list:
     return res
 
 
+def check_callable(fn: Any, name: str) -> None:
+    if not callable(fn):
+        raise WeifenTypeError(
+            f"{name} expects a function to transform as its first argument, got "
+            f"{type(fn).__name__} {fn!r:.40}; pass the function first (wf.grad(f)(x), "
+            "wf.vjp(f, x), wf.jvp(f, (x,), (v,)))")
+
+
 def wraps(fn: Callable, name: str) -> Callable[[Callable], Callable]:
+    check_callable(fn, name)
+
     def deco(g: Callable) -> Callable:
         g.__name__ = f"{name}({getattr(fn, '__name__', 'f')})"
         g.__qualname__ = g.__name__

@@ -74,6 +74,7 @@ def vjp(f: Callable, *primals: Any, has_aux: bool = False):
     >>> vjp_fn(wf.ones(2))
     (tensor([2., 4.]),)
     """
+    U.check_callable(f, "vjp")
     nums = tuple(range(len(primals)))
     flat, defs, leaves, res, aux, L = _vjp_flat(f, primals, nums, has_aux)
     outs, out_tree = tree_flatten(res)
@@ -241,6 +242,7 @@ def grad(f: Callable, argnums: int | tuple = 0, has_aux: bool = False) -> Callab
     >>> wf.grad(wf.grad(wf.sin))(0.5)  # -sin(0.5)
     tensor(-0.47942554)
     """
+    U.check_callable(f, "grad")
     vg = value_and_grad(f, argnums, has_aux)
 
     @U.wraps(f, "grad")
