@@ -10,12 +10,13 @@ class WeifenError(Exception):
     """Base class of every error weifen raises on purpose."""
 
 
-class ShapeError(WeifenError, ValueError):
-    """Shapes that do not fit an op (the message names the op and the shapes)."""
-
-
 class WeifenValueError(WeifenError, ValueError):
     """A value an op cannot take (ragged lists, a missing feed, a bad option)."""
+
+
+class ShapeError(WeifenValueError):
+    """Shapes that do not fit an op (the message names the op and the shapes); a kind of
+    ``WeifenValueError``, so ``except wf.WeifenValueError`` catches it too."""
 
 
 class WeifenTypeError(WeifenError, TypeError):
