@@ -270,9 +270,13 @@ def test_messages_name_the_op_once():
     assert "inner dimensions" in str(e.value)
 
 
-@pytest.mark.parametrize("t", [wf.grad, wf.value_and_grad, wf.jacrev, wf.vmap])
-def test_transforming_a_non_function_is_a_weifen_error(t):
-    with pytest.raises(WeifenTypeError, match="function"):
-        t(3.0)
-    with pytest.raises(WeifenTypeError, match="function"):
-        wf.vjp(3.0, 1.0)
+@pytest.mark.parametrize("call", [
+    lambda: wf.grad(3.0), lambda: wf.value_and_grad(3.0), lambda: wf.jacrev(3.0),
+    lambda: wf.jacfwd(3.0), lambda: wf.hessian(3.0), lambda: wf.vmap(3.0),
+    lambda: wf.vjp(3.0, 1.0), lambda: wf.jvp(3.0, (1.0,), (1.0,)),
+    lambda: wf.linearize(3.0, 1.0), lambda: wf.hvp(3.0, (1.0,), (1.0,)),
+    lambda: wf.jacobian(3.0, 1.0),
+])
+def test_transforming_a_non_function_is_a_weifen_error(call):
+    with pytest.raises(WeifenTypeError, match="expects a function"):
+        call()

@@ -56,6 +56,7 @@ def jvp(f: Callable, primals: tuple | list, tangents: tuple | list):
     >>> float(out), float(t)
     (0.0, 2.0)
     """
+    U.check_callable(f, "jvp")
     if not isinstance(primals, (tuple, list)) or not isinstance(tangents, (tuple, list)):
         raise TypeError("jvp: primals and tangents must be tuples, e.g. jvp(f, (x,), (v,))")
     pflat, ptree = tree_flatten(tuple(primals))
@@ -83,6 +84,7 @@ def linearize(f: Callable, *primals: Any):
     >>> float(lin(1.0))
     6.0
     """
+    U.check_callable(f, "linearize")
     out = f(*primals)
 
     def jvp_fn(*tangents: Any) -> Any:
@@ -163,6 +165,7 @@ def hvp(f: Callable, primals: tuple | list, tangents: tuple | list):
     >>> hv
     tensor([ 6., 12.])
     """
+    U.check_callable(f, "hvp")
     from weifen.transforms.reverse import value_and_grad
 
     nums = tuple(range(len(primals)))
@@ -184,6 +187,7 @@ def jacobian(f: Callable, *inputs: Any, mode: str = "auto") -> Any:
     tensor([[2., 0.],
             [0., 6.]])
     """
+    U.check_callable(f, "jacobian")
     from weifen.transforms.reverse import jacrev
 
     nums = tuple(range(len(inputs)))

@@ -306,4 +306,5 @@ def hessian(f: Callable, argnums: int | tuple = 0) -> Callable:
     """
     from weifen.transforms.forward import jacfwd
 
+    U.check_callable(f, "hessian")
     return jacfwd(jacrev(f, argnums), argnums)
