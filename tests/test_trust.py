@@ -280,3 +280,22 @@ def test_messages_name_the_op_once():
 def test_transforming_a_non_function_is_a_weifen_error(call):
     with pytest.raises(WeifenTypeError, match="expects a function"):
         call()
+
+
+def test_derivatives_of_python_floats_stay_real():
+    # Python's (-1.0) ** -0.5 is complex; NumPy's (and torch's) is nan
+    for x in (-1.0, np.array(-1.0), np.array([-1.0, 4.0])):
+        g = wf.grad(lambda v: (v ** 0.5).sum())(x)
+        assert not np.iscomplexobj(A(g))
+    assert np.isnan(float(wf.grad(lambda v: v ** 0.5)(-1.0)))
+    assert float(wf.grad(lambda v: v ** 0.5)(4.0)) == 0.25
+    assert not np.iscomplexobj(A(wf.jacfwd(lambda v: v ** 1.5)(-2.0)))
+
+
+def test_misuse_of_transforms_gives_weifen_errors():
+    with pytest.raises(WeifenValueError, match="mode"):
+        wf.jacobian(wf.sin, 1.0, mode="sideways")
+    with pytest.raises(WeifenTypeError, match="defvjp"):
+        wf.custom_vjp(lambda x: x)(1.0)
+    with pytest.raises(WeifenTypeError, match="tuples"):
+        wf.jvp(wf.sin, 1.0, 1.0)

@@ -249,10 +249,11 @@ def _pow_dx(g, x, y):
             return g
         if y == 0:
             return g * 0.0
-        return g * y * x ** (y - 1)
+        # pow_p, not **: Python's (-1.0) ** -0.5 is complex where NumPy's is nan
+        return g * y * pow_p(x, y - 1)
     # an exponent array or traced value: the power is taken at 1 where y == 0, so neither
     # this derivative nor its own derivatives (hessians) meet 0 * inf at x == 0
-    return g * y * where_p(eq_p(y, 0), 1.0, x) ** (y - 1)
+    return g * y * pow_p(where_p(eq_p(y, 0), 1.0, x), y - 1)
 
 
 pow_p = Primitive("pow", _pow, broadcasts=True, save_out=True,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 from typing import Any, Callable
 
+from weifen.errors import WeifenTypeError
 from weifen.core.primitive import Box, Primitive
 from weifen.core.pytree import tree_flatten
 from weifen.tape.tensor import Tensor
@@ -97,7 +98,7 @@ class custom_vjp:
 
     def __call__(self, *args: Any) -> Any:
         if self.fwd is None:
-            raise TypeError(f"custom_vjp {self.__name__!r}: call defvjp(fwd, bwd) first")
+            raise WeifenTypeError(f"custom_vjp {self.__name__!r}: call defvjp(fwd, bwd) first")
         if not any(isinstance(a, Box) for a in tree_flatten(args)[0]):
             return self.fun(*args)
         cell: list = []
@@ -111,7 +112,7 @@ class custom_vjp:
         def rule(g: Any, out: Any, *xs: Any) -> tuple:
             gs = bwd(cell[-1], g)
             if not isinstance(gs, (tuple, list)) or len(gs) != len(xs):
-                raise TypeError(
+                raise WeifenTypeError(
                     f"custom_vjp {name!r}: bwd must return a tuple with one cotangent per "
                     f"argument ({len(xs)}), got {type(gs).__name__}")
             return tuple(None if c is None else _strip(c) for c in gs)
@@ -150,7 +151,7 @@ class custom_jvp:
 
     def __call__(self, *args: Any) -> Any:
         if self.rule is None:
-            raise TypeError(f"custom_jvp {self.__name__!r}: call defjvp(rule) first")
+            raise WeifenTypeError(f"custom_jvp {self.__name__!r}: call defjvp(rule) first")
         if not any(isinstance(a, Box) for a in tree_flatten(args)[0]):
             return self.fun(*args)
         fun, rule, name = self.fun, self.rule, self.__name__

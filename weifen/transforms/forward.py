@@ -7,7 +7,7 @@ import numpy as np
 
 from weifen.core.pytree import tree_flatten, tree_unflatten
 from weifen.core.state import new_level
-from weifen.errors import ShapeError, WeifenTypeError
+from weifen.errors import ShapeError, WeifenTypeError, WeifenValueError
 from weifen.forward.dual import Dual, make_dual, zero_tangent
 from weifen.prims.shape import shape_of
 from weifen.transforms import _util as U
@@ -58,7 +58,7 @@ def jvp(f: Callable, primals: tuple | list, tangents: tuple | list):
     """
     U.check_callable(f, "jvp")
     if not isinstance(primals, (tuple, list)) or not isinstance(tangents, (tuple, list)):
-        raise TypeError("jvp: primals and tangents must be tuples, e.g. jvp(f, (x,), (v,))")
+        raise WeifenTypeError("jvp: primals and tangents must be tuples, e.g. jvp(f, (x,), (v,))")
     pflat, ptree = tree_flatten(tuple(primals))
     tflat, ttree = tree_flatten(tuple(tangents))
     if len(pflat) != len(tflat):
@@ -197,7 +197,7 @@ def jacobian(f: Callable, *inputs: Any, mode: str = "auto") -> Any:
         n_out = sum(int(np.prod(shape_of(o))) for o in tree_flatten(out)[0])
         mode = "forward" if n_in < n_out else "reverse"
     if mode not in ("forward", "reverse"):
-        raise ValueError(f"jacobian: mode must be 'auto', 'forward' or 'reverse', got {mode!r}")
+        raise WeifenValueError(f"jacobian: mode must be 'auto', 'forward' or 'reverse', got {mode!r}")
     jf = jacfwd if mode == "forward" else jacrev
     r = jf(f, argnums=nums if len(inputs) > 1 else 0)(*inputs)
     return r
