@@ -124,6 +124,8 @@ class Optimizer:
                 "a Tensor; pass [tensor] or model.parameters()")
         if isinstance(params, dict):
             params = [params]
+        elif isinstance(params, (set, frozenset)):
+            params = [{"params": params}]  # add_param_group explains the refusal
         groups = list(params)
         if not groups:
             raise WeifenValueError(f"{type(self).__name__}: got an empty parameter list")
