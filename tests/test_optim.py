@@ -212,6 +212,22 @@ def test_parameters_without_grad_are_left_alone_and_get_no_state():
     assert sorted(topt.state_dict()["state"]) == list(range(6))
 
 
+@pytest.mark.parametrize("name,kw", OPTIMIZERS[::3], ids=_ids(OPTIMIZERS[::3]))
+def test_zero_dim_parameters(name, kw):
+    s, v = nn.Parameter(wf.tensor(0.5)), nn.Parameter(wf.tensor([1.0, -2.0]))
+    ts, tv = (torch.nn.Parameter(T(a)) for a in (0.5, [1.0, -2.0]))
+    opt, topt = _pair(name, [s, v], [ts, tv], **kw)
+    for _ in range(10):
+        opt.zero_grad()
+        topt.zero_grad()
+        (s * s * v + wf.sin(v * s)).sum().backward()
+        (ts * ts * tv + torch.sin(tv * ts)).sum().backward()
+        opt.step()
+        topt.step()
+        np.testing.assert_allclose(float(s), ts.item(), **TOL)
+        np.testing.assert_allclose(np.asarray(v), tv.detach().numpy(), **TOL)
+
+
 def test_update_is_in_place_under_no_grad_and_zero_grad_modes():
     w = nn.Parameter(wf.tensor([1.0, -2.0]))
     data = w._data
@@ -418,6 +434,8 @@ def test_constructor_errors_name_the_problem():
         wf.optim.AdamW([p], betas=(0.9, 1.0))
     with pytest.raises(ValueError, match="learning rate"):
         wf.optim.Adagrad([{"params": [p], "lr": -0.5}])
+    with pytest.raises(TypeError, match="complex"):
+        wf.optim.SGD([wf.tensor([1 + 2j], requires_grad=True)], lr=0.1)
     assert "Parameter Group 0" in repr(wf.optim.Adam([p]))
 
 

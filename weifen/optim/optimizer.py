@@ -177,6 +177,12 @@ class Optimizer:
                     f"{name}: parameter {i} of group {len(self.param_groups)} is not a leaf "
                     "Tensor that requires grad (pass model.parameters(), or tensors made "
                     "with requires_grad=True)")
+            if p.dtype.kind == "c":
+                raise WeifenTypeError(
+                    f"{name}: parameter {i} of group {len(self.param_groups)} is complex "
+                    f"({p.dtype}); weifen's gradients of real losses follow JAX's convention "
+                    "(conjugate to torch's), so no optimizer takes complex parameters: "
+                    "optimize the real and imaginary parts as two real parameters")
         for k, default in self.defaults.items():
             if default is required and k not in group:
                 raise WeifenValueError(
