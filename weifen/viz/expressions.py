@@ -91,13 +91,15 @@ def _check_point(exprs: list, at: dict, who: str) -> list:
     for e in exprs:
         used |= {str(s.value) for s in e.free_symbols()}
     missing = sorted(used - set(names))
-    if missing:
-        raise WeifenValueError(f"{who}: no value given for {', '.join(missing)} (the "
-                               f"expression uses {', '.join(sorted(used)) or 'no variables'})")
     unknown = [n for n in names if n not in used]
+    problems = []
     if unknown:
-        raise WeifenValueError(f"{who}: unknown variable {', '.join(unknown)}: the expression "
-                               f"uses {', '.join(sorted(used)) or 'no variables'}")
+        problems.append(f"unknown variable {', '.join(unknown)}")
+    if missing:
+        problems.append(f"no value given for {', '.join(missing)}")
+    if problems:
+        raise WeifenValueError(f"{who}: {'; '.join(problems)} (the expression uses "
+                               f"{', '.join(sorted(used)) or 'no variables'})")
     return names
 
 
