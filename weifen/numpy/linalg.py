@@ -342,7 +342,7 @@ def _as_float(x: Any) -> Any:
 
 def _vector_norm(x: Any, ord: Any, axis: Any) -> Any:
     if ord is None or ord == 2:
-        return _safe_root(R.sum_p.bind(x * x, axis=axis))
+        return _safe_root(R.sum_p.bind(_abs2(x), axis=axis))
     if isinstance(ord, str):
         raise WeifenValueError(f"norm: invalid norm order {ord!r} for vectors")
     a = E.abs_p.bind(x)
@@ -351,34 +351,42 @@ def _vector_norm(x: Any, ord: Any, axis: Any) -> Any:
     if ord == -np.inf:
         return R.min_p.bind(a, axis=axis)
     if ord == 0:
-        nz = E.astype_p.bind(E.ne_p.bind(x, 0), dtype=np.dtype(E._dtype_of(x)))
+        real = np.empty((), np.dtype(E._dtype_of(x))).real.dtype  # NumPy counts in it
+        nz = E.astype_p.bind(E.ne_p.bind(x, 0), dtype=real)
         return R.sum_p.bind(nz, axis=axis)
     if ord == 1:
         return R.sum_p.bind(a, axis=axis)
     return _safe_root(R.sum_p.bind(E.pow_p.bind(a, float(ord)), axis=axis), float(ord))
 
 
-def _singular_values_squared(x: Any, r: int, c: int) -> Any:
-    """The squared singular values of the (r, c) matrices of ``x``, as eigenvalues of the
-    smaller Gram matrix (ascending, along a last axis that replaces r and c)."""
+def _singular_values(x: Any, r: int, c: int) -> Any:
+    """The singular values of the (r, c) matrices of ``x`` (descending, along a last axis
+    that replaces r and c), as NumPy's ``norm`` computes them."""
+    from weifen.prims.decomp import svdvals_p
+
     nd = len(shape_of(x))
     m = transpose_p.bind(x, axes=tuple(i for i in range(nd) if i not in (r, c)) + (r, c))
-    mt = LA._swap_last(m)
-    s = shape_of(m)
-    gram = LA.matmul_p.bind(mt, m) if s[-1] <= s[-2] else LA.matmul_p.bind(m, mt)
-    return E.maximum_p.bind(LA.eigvalsh_p.bind(gram), 0.0)
+    return svdvals_p.bind(m, hermitian=False)
+
+
+def _abs2(x: Any) -> Any:
+    """``|x|**2`` (real), for complex entries too."""
+    if np.dtype(E._dtype_of(x)).kind != "c":
+        return x * x
+    from weifen.prims.decomp import _conj, _real
+
+    return _real(x * _conj(x))
 
 
 def _matrix_norm(x: Any, ord: Any, r: int, c: int) -> Any:
     if ord is None or ord == "fro":
-        return _safe_root(R.sum_p.bind(x * x, axis=(r, c)))
+        return _safe_root(R.sum_p.bind(_abs2(x), axis=(r, c)))
     if ord in (2, -2, "nuc"):
-        ev = _singular_values_squared(x, r, c)
-        last = len(shape_of(ev)) - 1
+        sv = _singular_values(x, r, c)
+        last = len(shape_of(sv)) - 1
         if ord == "nuc":
-            return R.sum_p.bind(E.sqrt_p.bind(ev), axis=last)
-        # the square root after max/min: the other singular values get no (nan) gradient
-        return _safe_root((R.max_p if ord == 2 else R.min_p).bind(ev, axis=last))
+            return R.sum_p.bind(sv, axis=last)
+        return (R.max_p if ord == 2 else R.min_p).bind(sv, axis=last)
     if ord in (1, -1, np.inf, -np.inf):
         # 1: largest column sum (sum over rows r, then max over columns); inf: the transpose
         inner, outer_ = (r, c) if ord in (1, -1) else (c, r)
@@ -394,8 +402,8 @@ def norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> A
     p for vectors; None/'fro', 1, -1, inf, -inf, 2, -2, 'nuc' for matrices (``axis`` a
     2-tuple, or ``x`` 2-D). The gradient at a zero vector is 0.
 
-    Orders 2, -2 and 'nuc' of matrices use the eigenvalues of ``x^T x``: singular values
-    far below the largest lose relative precision.
+    Orders 2, -2 and 'nuc' of matrices are the largest, smallest and summed singular values
+    (``wf.linalg.svdvals``); their derivatives need those values distinct and nonzero.
 
     >>> import weifen as wf
     >>> wf.norm(wf.tensor([3.0, 4.0])), wf.norm(wf.tensor([3.0, -4.0]), ord=1)
@@ -410,7 +418,7 @@ def norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> A
         axis = tuple(axis)
     if axis is None:
         if ord is None:  # the 2-norm of the flattened array, for any ndim
-            r = _safe_root(R.sum_p.bind(x * x))
+            r = _safe_root(R.sum_p.bind(_abs2(x)))
             return _t(reshape_p.bind(r, shape=(1,) * nd) if keepdims else r)
         if nd == 1:
             axis = (0,)
