@@ -155,9 +155,10 @@ def from_tensor(t: Any, values: bool = False, adjoints: bool = False,
             leaf = _alive(getattr(n, "ref", None))
             name = names.get(id(leaf)) if leaf is not None else None
             shape = "" if leaf is None or not leaf.ndim else f" {tuple(leaf.shape)}"
+            grad = None if leaf is None else leaf.grad
             lines = _extra([(name or "leaf") + shape], values, adjoints,
                            None if leaf is None else leaf.numpy(),
-                           None if leaf is None else leaf.grad)
+                           "None" if leaf is not None and grad is None else grad)
             index[id(n)] = p.add(f"n{len(index)}", lines, "input")
             continue
         kept = _alive(getattr(n, "retain", None))
