@@ -194,7 +194,8 @@ def draw(value: Any, values: bool = False, adjoints: bool = False, *, at: dict |
             isinstance(v, GraphNode) for v in value):
         p = from_graph(list(value), values, adjoints, at)
     elif hasattr(value, "outputs") and all(isinstance(v, GraphNode) for v in value.outputs):
-        p = from_graph(list(value.outputs), values, adjoints, at)
+        first = [v for v in getattr(value, "inputs", ()) if isinstance(v, GraphNode)]
+        p = from_graph(list(value.outputs), values, adjoints, at, first)
     else:
         raise WeifenTypeError(f"draw: expected a Trace, a Tensor with a recorded tape, a graph "
                               f"Node or an expression, got a {type(value).__name__}")

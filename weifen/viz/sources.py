@@ -197,10 +197,12 @@ def _graph_label(node: Any) -> tuple[str, str]:
 
 
 def from_graph(roots: list, values: bool = False, adjoints: bool = False,
-               at: dict | None = None) -> Picture:
+               at: dict | None = None, first: list = ()) -> Picture:
+    """``first``: a made graph's inputs, drawn in the first column in their order (even
+    those no output uses)."""
     from weifen import graph as ad
 
-    nodes = _postorder(roots, lambda n: list(n.inputs))
+    nodes = _postorder(list(first) + list(roots), lambda n: list(n.inputs))
     vals = grads = None
     if values or adjoints:
         if at is None:
@@ -227,6 +229,7 @@ def from_graph(roots: list, values: bool = False, adjoints: bool = False,
         lines = _extra([label], values, adjoints, vals[k] if vals else None,
                        grads[k] if grads else None)
         index[id(n)] = p.add(f"n{k}", lines, kind)
+    p.pinned = [index[id(n)] for n in first]
     for n in nodes:
         for q in n.inputs:
             p.edges.append((index[id(q)], index[id(n)]))
