@@ -20,6 +20,7 @@ from weifen.creation import (arange, array, asarray, bool_, complex64, complex12
                              int64, linspace, ones, ones_like, rand, randn, tensor, zeros,
                              zeros_like)
 from weifen.numpy import concatenate as cat
+from weifen.creation import get_default_dtype, manual_seed, set_default_dtype
 
 __version__ = "0.1.0"
 from weifen import autograd, linalg
@@ -30,4 +31,5 @@ from weifen.forward import Dual
 from weifen import numeric
 from weifen.numeric import gradcheck
 from weifen import graph, nn, optim, sym, viz
+from weifen import data
 from weifen.serialize import load, save

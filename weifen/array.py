@@ -328,10 +328,114 @@ class ArrayMethods:
     def swapaxes(self, axis1, axis2):
         return wnp.swapaxes(self, axis1, axis2)
 
-    def flatten(self):
+    def ravel(self):
         return wnp.reshape(self, (-1,))
 
-    ravel = flatten
+    def flatten(self, start_dim=0, end_dim=-1):
+        """Merge axes ``start_dim..end_dim`` into one (torch's ``flatten``); with no
+        arguments (or NumPy's ``order="C"``) the whole array becomes 1-D.
+
+        >>> import weifen as wf
+        >>> wf.ones(2, 3, 4).flatten(1).shape, wf.ones(2, 3).flatten().shape
+        ((2, 12), (6,))
+        """
+        if isinstance(start_dim, str):  # NumPy's flatten(order)
+            if start_dim != "C":
+                raise WeifenTypeError(f"flatten: only order='C' is supported, got {start_dim!r}")
+            start_dim = 0
+        s = self.shape
+        nd = max(len(s), 1)
+        a, b = start_dim + nd if start_dim < 0 else start_dim, end_dim + nd if end_dim < 0 \
+            else end_dim
+        if not 0 <= a <= b < nd:
+            raise WeifenTypeError(f"flatten: start_dim={start_dim}, end_dim={end_dim} do not "
+                                  f"fit a tensor of shape {s}")
+        if not s:
+            return wnp.reshape(self, (1,))
+        return wnp.reshape(self, s[:a] + (-1,) + s[b + 1:])
+
+    def view(self, *shape):
+        """The same values in a new shape (torch's ``view``: ``reshape``, sharing memory
+        where NumPy can).
+
+        >>> import weifen as wf
+        >>> wf.arange(6.0).view(2, -1).shape
+        (2, 3)
+        """
+        if len(shape) == 1 and not isinstance(shape[0], int):
+            shape = shape[0]
+        if not isinstance(shape, (tuple, list)):
+            raise WeifenTypeError(f"view takes a shape (ints), got {shape!r}; use "
+                                  ".astype(dtype) to change the dtype")
+        return wnp.reshape(self, tuple(shape))
+
+    def unsqueeze(self, dim):
+        """A new axis of length 1 at ``dim`` (torch's ``unsqueeze``; ``dim`` may be negative,
+        counted in the result).
+
+        >>> import weifen as wf
+        >>> wf.ones(3).unsqueeze(0).shape, wf.ones(3).unsqueeze(-1).shape
+        ((1, 3), (3, 1))
+        """
+        return wnp.expand_dims(self, dim)
+
+    def permute(self, *dims):
+        """Reorder the axes (torch's ``permute``, NumPy's ``transpose(axes)``).
+
+        >>> import weifen as wf
+        >>> wf.ones(2, 3, 4).permute(2, 0, 1).shape
+        (4, 2, 3)
+        """
+        if len(dims) == 1 and not isinstance(dims[0], int):
+            dims = dims[0]
+        return wnp.transpose(self, tuple(dims))
+
+    def float(self):
+        """This tensor in float32 (itself if it is float32 already), differentiably.
+
+        >>> import weifen as wf
+        >>> wf.ones(2).float().dtype
+        dtype('float32')
+        """
+        return self.to(np.float32)
+
+    def double(self):
+        """This tensor in float64 (itself if it is float64 already), differentiably.
+
+        >>> import weifen as wf
+        >>> wf.ones(2, dtype=wf.float32).double().dtype
+        dtype('float64')
+        """
+        return self.to(np.float64)
+
+    def to(self, *args, **kwargs):
+        """``to(dtype)``, ``to(other)`` (other's dtype) or ``to("cpu")``, as torch: the
+        same tensor when nothing changes, else a differentiable cast.
+
+        >>> import weifen as wf
+        >>> x = wf.ones(2); x.to(wf.float64) is x, x.to(wf.float32).dtype
+        (True, dtype('float32'))
+        """
+        dtype = kwargs.pop("dtype", None)
+        kwargs.pop("copy", None)
+        kwargs.pop("non_blocking", None)
+        device = kwargs.pop("device", None)
+        if kwargs:
+            raise WeifenTypeError(f"to: unexpected keyword arguments {sorted(kwargs)}")
+        for a in args:
+            if isinstance(a, ArrayMethods):
+                dtype = a.dtype
+            elif isinstance(a, str) and a.split(":")[0] in ("cpu", "cuda", "mps", "meta"):
+                device = a
+            elif a is not None:
+                dtype = a
+        if device is not None and str(device).split(":")[0] != "cpu":
+            raise WeifenTypeError(
+                f"to: device {device!r} is not available: weifen computes with the array "
+                "library the tensor holds (NumPy on the CPU; wrap a CuPy array for a GPU)")
+        if dtype is None or np.dtype(dtype) == self.dtype:
+            return self
+        return wnp.astype(self, dtype)
 
     def squeeze(self, axis=None):
         return wnp.squeeze(self, axis)

@@ -11,6 +11,7 @@ import numpy as np
 
 from weifen.core.lift import holds_boxes, lift, traced
 from weifen.core.primitive import Box
+from weifen.core.state import get_default_dtype, set_default_dtype  # noqa: F401 - re-exported
 from weifen.errors import WeifenTypeError, WeifenValueError
 
 if TYPE_CHECKING:
@@ -112,7 +113,10 @@ def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> "Tensor
     t = _traced_copy(data, dtype, "tensor", requires_grad)
     if t is not None:
         return t
-    t = _wrap(as_array(data, dtype))
+    a = as_array(data, dtype)
+    if dtype is None and a.dtype.kind in "fc" and _python_data(data):
+        a = _to_default(a)  # Python floats take the default dtype, as torch.tensor
+    t = _wrap(a)
     if requires_grad:
         t.requires_grad_(True)
     return t
@@ -205,6 +209,49 @@ def _shape_args(shape: tuple, name: str = "zeros") -> tuple:
     return tuple(int(s) for s in shape)
 
 
+def _python_data(data: Any) -> bool:
+    """Data with no dtype of its own: Python numbers, or lists and tuples of them."""
+    return isinstance(data, (float, complex, list, tuple))
+
+
+def _to_default(a: Any) -> Any:
+    """A float64 (complex128) array made by a factory, in the default dtype."""
+    d = get_default_dtype()
+    if d == np.float64:
+        return a
+    if a.dtype == np.float64:
+        return a.astype(d)
+    if a.dtype == np.complex128:
+        return a.astype(np.complex64)
+    return a
+
+
+def _fdt(dtype: Any) -> Any:
+    """A factory's dtype: the one given, else the default float dtype."""
+    return get_default_dtype() if dtype is None else dtype
+
+
+def manual_seed(seed: int) -> None:
+    """Seed every random draw weifen makes, as ``torch.manual_seed``: ``rand``, ``randn``,
+    parameter initialisation (``wf.nn`` layers, ``wf.nn.init``), dropout masks and
+    ``DataLoader`` shuffling.
+
+    weifen keeps no generator of its own: every draw uses NumPy's global generator (the
+    ``np.random`` functions), so this is ``np.random.seed(seed)``, and ``np.random.seed``
+    works as well. Pass ``generator=`` (a ``np.random.Generator``) to the init functions
+    and ``DataLoader`` for a stream of their own.
+
+    >>> import weifen as wf
+    >>> wf.manual_seed(0); a = wf.randn(3)
+    >>> wf.manual_seed(0); b = wf.randn(3)
+    >>> bool(wf.all(a == b))
+    True
+    """
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise WeifenTypeError(f"manual_seed expects an int, got {type(seed).__name__}")
+    np.random.seed(int(seed) % 2**32)
+
+
 def _make(arr: Any, requires_grad: bool) -> "Tensor":
     from weifen.tape.tensor import _wrap
 
@@ -215,13 +262,14 @@ def _make(arr: Any, requires_grad: bool) -> "Tensor":
 
 
 def zeros(*shape: Any, dtype: Any = None, requires_grad: bool = False) -> "Tensor":
-    """Zeros of ``shape`` (``zeros(2, 3)`` or ``zeros((2, 3))``); float64 by default.
+    """Zeros of ``shape`` (``zeros(2, 3)`` or ``zeros((2, 3))``); the default float dtype
+    (float64 unless ``wf.set_default_dtype``) unless ``dtype`` is given.
 
     >>> import weifen as wf
     >>> wf.zeros(2, 3).shape
     (2, 3)
     """
-    return _make(np.zeros(_shape_args(shape, "zeros"), dtype=dtype or np.float64), requires_grad)
+    return _make(np.zeros(_shape_args(shape, "zeros"), dtype=_fdt(dtype)), requires_grad)
 
 
 def ones(*shape: Any, dtype: Any = None, requires_grad: bool = False) -> "Tensor":
@@ -231,7 +279,7 @@ def ones(*shape: Any, dtype: Any = None, requires_grad: bool = False) -> "Tensor
     >>> wf.ones(2)
     tensor([1., 1.])
     """
-    return _make(np.ones(_shape_args(shape, "ones"), dtype=dtype or np.float64), requires_grad)
+    return _make(np.ones(_shape_args(shape, "ones"), dtype=_fdt(dtype)), requires_grad)
 
 
 def full(shape: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False):
@@ -247,7 +295,8 @@ def full(shape: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = F
     if traced(fill_value) or (isinstance(fill_value, (list, tuple)) and
                               holds_boxes(fill_value)):
         return _fill(fill_value, shape, dtype, "full", requires_grad)
-    return _make(np.full(shape, fill_value, dtype=dtype), requires_grad)
+    a = np.full(shape, fill_value, dtype=dtype)
+    return _make(_to_default(a) if dtype is None else a, requires_grad)
 
 
 def _fill(value: Any, shape: tuple, dtype: Any, name: str, requires_grad: bool) -> Any:
@@ -277,7 +326,7 @@ def eye(n: int, m: int | None = None, k: int = 0, dtype: Any = None,
     """
     for v, what in ((n, "N"), (m, "M"), (k, "k")):
         _concrete_int(v, "eye", what)
-    return _make(np.eye(n, m, k, dtype=dtype or np.float64), requires_grad)
+    return _make(np.eye(n, m, k, dtype=_fdt(dtype)), requires_grad)
 
 
 def arange(*args: Any, dtype: Any = None, requires_grad: bool = False) -> "Tensor":
@@ -298,7 +347,8 @@ def arange(*args: Any, dtype: Any = None, requires_grad: bool = False) -> "Tenso
         start = args[0] if len(args) > 1 else 0.0
         step = args[2] if len(args) > 2 else 1.0
         return _result(start + step * i, dtype, "arange")
-    return _make(np.arange(*args, dtype=dtype), requires_grad)
+    a = np.arange(*args, dtype=dtype)
+    return _make(_to_default(a) if dtype is None else a, requires_grad)
 
 
 def linspace(start: float, stop: float, num: int = 50, endpoint: bool = True,
@@ -321,7 +371,8 @@ def linspace(start: float, stop: float, num: int = 50, endpoint: bool = True,
             raise WeifenTypeError("linspace: requires_grad=True with traced bounds would "
                                   "cut their derivative; drop requires_grad")
         return _result(start + (stop - start) * t, dtype, "linspace")
-    return _make(np.linspace(start, stop, num, endpoint=endpoint, dtype=dtype), requires_grad)
+    a = np.linspace(start, stop, num, endpoint=endpoint, dtype=dtype)
+    return _make(_to_default(a) if dtype is None else a, requires_grad)
 
 
 def _like(x: Any) -> tuple[Any, dict]:
@@ -376,22 +427,24 @@ def full_like(x: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = 
 
 
 def rand(*shape: Any, dtype: Any = None, requires_grad: bool = False) -> "Tensor":
-    """Uniform samples in [0, 1) from NumPy's global generator (seed it with ``np.random.seed``).
+    """Uniform samples in [0, 1) from NumPy's global generator (seed it with
+    ``wf.manual_seed`` or ``np.random.seed``), in the default float dtype.
 
     >>> import weifen as wf
     >>> wf.rand(2, 3).shape
     (2, 3)
     """
     a = np.random.random_sample(_shape_args(shape, "rand"))
-    return _make(a.astype(dtype) if dtype else a, requires_grad)
+    return _make(a.astype(_fdt(dtype), copy=False), requires_grad)
 
 
 def randn(*shape: Any, dtype: Any = None, requires_grad: bool = False) -> "Tensor":
-    """Standard normal samples from NumPy's global generator.
+    """Standard normal samples from NumPy's global generator (``wf.manual_seed``), in the
+    default float dtype.
 
     >>> import weifen as wf
     >>> wf.randn(3).shape
     (3,)
     """
     a = np.random.standard_normal(_shape_args(shape, "randn"))
-    return _make(a.astype(dtype) if dtype else a, requires_grad)
+    return _make(a.astype(_fdt(dtype), copy=False), requires_grad)

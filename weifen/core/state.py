@@ -1,4 +1,5 @@
-"""The one piece of mutable state: a context variable holding the transform depth.
+"""The mutable state: a context variable holding the transform depth (and one more, at the
+end of this file, holding the default float dtype).
 
 Every transform (``grad``, ``jvp``, ``vmap``, ...) opens a new *level* one deeper than
 the current one and closes it in ``finally``. Values carry their level; an op looks at
@@ -114,3 +115,52 @@ def is_grad_enabled() -> bool:
     False
     """
     return recording(0)
+
+
+# The default floating dtype (``wf.set_default_dtype``): the second context variable, read
+# only when something is created (a Module's parameters, a float factory), never by ops.
+# Random numbers have no state here: every draw uses NumPy's global generator (the
+# ``np.random`` functions), which ``wf.manual_seed`` seeds; see ``weifen.creation``.
+_DEFAULT_DTYPE: contextvars.ContextVar = contextvars.ContextVar(
+    "weifen_default_dtype", default=None)  # None: float64
+
+
+def get_default_dtype():
+    """The floating dtype that parameters and float factories use (float64 unless set).
+
+    >>> import weifen as wf
+    >>> wf.get_default_dtype()
+    dtype('float64')
+    """
+    import numpy as np
+
+    d = _DEFAULT_DTYPE.get()
+    return np.dtype(np.float64) if d is None else d
+
+
+def set_default_dtype(dtype) -> None:
+    """Make ``dtype`` (``wf.float32`` or ``wf.float64``) the default floating dtype, as
+    ``torch.set_default_dtype``: new Module parameters, ``wf.zeros/ones/full/eye/rand/randn/
+    linspace``, ``wf.arange`` with float arguments and ``wf.tensor`` of Python floats take
+    it. NumPy-named conversions (``wf.array``, ``wf.asarray``) and ops keep NumPy's rules.
+
+    >>> import weifen as wf
+    >>> wf.set_default_dtype(wf.float32)
+    >>> try:
+    ...     print(wf.zeros(2).dtype, wf.nn.Linear(2, 1).weight.dtype)
+    ... finally:
+    ...     wf.set_default_dtype(wf.float64)
+    float32 float32
+    """
+    import numpy as np
+
+    from weifen.errors import WeifenTypeError
+
+    try:
+        d = np.dtype(dtype)
+    except TypeError:
+        d = None
+    if d is None or d.kind != "f" or d.itemsize < 4:
+        raise WeifenTypeError(f"set_default_dtype: only float32 and float64 are supported, "
+                              f"got {dtype!r}")
+    _DEFAULT_DTYPE.set(None if d == np.float64 else d)

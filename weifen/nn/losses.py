@@ -1,60 +1,96 @@
 """Loss modules, PyTorch-shaped: ``loss_fn(input, target)`` with ``reduction`` ``"mean"``
-(the default), ``"sum"`` or ``"none"``. Each is a composite of weifen ops (no rules)."""
+(the default), ``"sum"`` or ``"none"``; each calls the function of ``wf.nn.functional``.
+``repr`` prints as torch's (``MSELoss()``, whatever the options).
+
+>>> import weifen as wf
+>>> wf.nn.MSELoss()(wf.tensor([1.0, 3.0]), wf.tensor([0.0, 0.0]))
+tensor(5.)
+"""
 from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
-from weifen.errors import ShapeError, WeifenTypeError, WeifenValueError
+from weifen.nn import _loss as L
 from weifen.nn.module import Module
-from weifen.numpy import elementwise as E
-from weifen.numpy import nn as F
-from weifen.prims.shape import shape_of
+
+__all__ = ["MSELoss", "L1Loss", "HuberLoss", "SmoothL1Loss", "CrossEntropyLoss", "NLLLoss",
+           "BCELoss", "BCEWithLogitsLoss"]
 
 
 class _Loss(Module):
     def __init__(self, reduction: str = "mean") -> None:
         super().__init__()
-        if reduction not in ("mean", "sum", "none"):
-            raise WeifenValueError(f"{type(self).__name__}: reduction must be 'mean', 'sum' or "
-                                   f"'none', got {reduction!r}")
+        L._check_reduction(type(self).__name__, reduction)
         self.reduction = reduction
 
-    def _reduce(self, loss: Any) -> Any:
-        if self.reduction == "mean":
-            return loss.mean()
-        if self.reduction == "sum":
-            return loss.sum()
-        return loss
 
-    def extra_repr(self) -> str:
-        return "" if self.reduction == "mean" else f"reduction={self.reduction!r}"
-
-
-def _same_shape(name: str, a: Any, b: Any) -> None:
-    if shape_of(a) != shape_of(b):
-        raise ShapeError(f"{name}: input shape {shape_of(a)} and target shape {shape_of(b)} "
-                         "differ; they must match")
+class _WeightedLoss(_Loss):
+    def __init__(self, weight: Any = None, reduction: str = "mean") -> None:
+        super().__init__(reduction)
+        self.weight = weight  # a constant per class (torch keeps it as a buffer)
 
 
 class MSELoss(_Loss):
     """Mean squared error: ``(input - target)**2``, reduced.
 
     >>> import weifen as wf
-    >>> wf.nn.MSELoss()(wf.tensor([1.0, 3.0]), wf.tensor([0.0, 0.0]))
-    tensor(5.)
+    >>> wf.nn.MSELoss(reduction="sum")(wf.tensor([1.0, 3.0]), wf.tensor([0.0, 0.0]))
+    tensor(10.)
     """
 
     def forward(self, input: Any, target: Any) -> Any:
-        _same_shape("MSELoss", input, target)
-        d = input - target
-        return self._reduce(d * d)
+        return L.mse_loss(input, target, self.reduction)
 
 
-class CrossEntropyLoss(_Loss):
-    """Softmax cross-entropy of logits ``(N, C)`` (or ``(C,)``) against class indices
-    ``(N,)`` (integers) or class probabilities ``(N, C)`` (floats), as ``torch.nn``.
+class L1Loss(_Loss):
+    """Mean absolute error: ``|input - target|``, reduced.
+
+    >>> import weifen as wf
+    >>> wf.nn.L1Loss()(wf.tensor([1.0, -3.0]), wf.zeros(2))
+    tensor(2.)
+    """
+
+    def forward(self, input: Any, target: Any) -> Any:
+        return L.l1_loss(input, target, self.reduction)
+
+
+class HuberLoss(_Loss):
+    """Quadratic for errors below ``delta``, linear beyond (``delta * (|d| - delta / 2)``).
+
+    >>> import weifen as wf
+    >>> wf.nn.HuberLoss(delta=2.0)(wf.tensor([1.0, 4.0]), wf.zeros(2))
+    tensor(3.25)
+    """
+
+    def __init__(self, reduction: str = "mean", delta: float = 1.0) -> None:
+        super().__init__(reduction)
+        self.delta = delta
+
+    def forward(self, input: Any, target: Any) -> Any:
+        return L.huber_loss(input, target, self.reduction, self.delta)
+
+
+class SmoothL1Loss(_Loss):
+    """Huber loss divided by ``beta``: ``0.5 d**2 / beta`` below ``beta``, else
+    ``|d| - beta / 2``.
+
+    >>> import weifen as wf
+    >>> wf.nn.SmoothL1Loss()(wf.tensor([0.5, 3.0]), wf.zeros(2))
+    tensor(1.3125)
+    """
+
+    def __init__(self, reduction: str = "mean", beta: float = 1.0) -> None:
+        super().__init__(reduction)
+        self.beta = beta
+
+    def forward(self, input: Any, target: Any) -> Any:
+        return L.smooth_l1_loss(input, target, self.reduction, self.beta)
+
+
+class CrossEntropyLoss(_WeightedLoss):
+    """Softmax cross-entropy of logits (N, C, ...) or (C,) against integer class indices
+    (N, ...) or float class probabilities (the input's shape), as ``torch.nn``, with
+    ``weight``, ``ignore_index`` and ``label_smoothing``.
 
     >>> import weifen as wf, numpy as np
     >>> loss = wf.nn.CrossEntropyLoss()(wf.tensor([[0.0, 0.0]]), np.array([1]))
@@ -62,31 +98,37 @@ class CrossEntropyLoss(_Loss):
     True
     """
 
+    def __init__(self, weight: Any = None, ignore_index: int = -100, reduction: str = "mean",
+                 label_smoothing: float = 0.0) -> None:
+        super().__init__(weight, reduction)
+        self.ignore_index = ignore_index
+        self.label_smoothing = label_smoothing
+
     def forward(self, input: Any, target: Any) -> Any:
-        s = shape_of(input)
-        if len(s) not in (1, 2):
-            raise ShapeError(f"CrossEntropyLoss: logits must have shape (N, C) or (C,), got {s}")
-        logp = F.log_softmax(input, axis=-1)
-        t = np.asarray(target) if isinstance(target, (list, tuple)) else target
-        dt = getattr(t, "dtype", None)
-        if (dt is not None and np.issubdtype(dt, np.integer)) or isinstance(t, int):
-            ts = tuple(np.shape(t))
-            if ts != s[:-1]:
-                raise ShapeError(f"CrossEntropyLoss: class indices of shape {ts} for logits of "
-                                 f"shape {s}; expected {s[:-1]}")
-            idx = np.asarray(t)
-            if idx.size and (idx.min() < 0 or idx.max() >= s[-1]):
-                raise WeifenValueError(f"CrossEntropyLoss: class index out of range [0, {s[-1]})")
-            picked = logp[idx] if len(s) == 1 else logp[np.arange(s[0]), idx]
-            return self._reduce(-picked)
-        if dt is None or not np.issubdtype(dt, np.floating):
-            raise WeifenTypeError("CrossEntropyLoss: target must be integer class indices or "
-                                  "float class probabilities")
-        _same_shape("CrossEntropyLoss", input, t)
-        return self._reduce(-(t * logp).sum(axis=-1))
+        return L.cross_entropy(input, target, self.weight, self.ignore_index, self.reduction,
+                               self.label_smoothing)
 
 
-class BCELoss(_Loss):
+class NLLLoss(_WeightedLoss):
+    """Negative log-likelihood of log-probabilities (N, C, ...) at integer class indices
+    (N, ...), with ``weight`` and ``ignore_index`` (pair it with ``LogSoftmax(dim=1)``).
+
+    >>> import weifen as wf, numpy as np
+    >>> logp = wf.log(wf.tensor([[0.5, 0.5]]))
+    >>> round(float(wf.nn.NLLLoss()(logp, np.array([0]))), 6)
+    0.693147
+    """
+
+    def __init__(self, weight: Any = None, ignore_index: int = -100,
+                 reduction: str = "mean") -> None:
+        super().__init__(weight, reduction)
+        self.ignore_index = ignore_index
+
+    def forward(self, input: Any, target: Any) -> Any:
+        return L.nll_loss(input, target, self.weight, self.ignore_index, self.reduction)
+
+
+class BCELoss(_WeightedLoss):
     """Binary cross-entropy of probabilities: ``-(y log p + (1 - y) log(1 - p))``; each log
     is clamped at -100, as torch does, so p = 0 or 1 gives a finite loss.
 
@@ -96,20 +138,23 @@ class BCELoss(_Loss):
     """
 
     def forward(self, input: Any, target: Any) -> Any:
-        _same_shape("BCELoss", input, target)
-        log_p = E.maximum(E.log(input), -100.0)
-        log_q = E.maximum(E.log(1.0 - input), -100.0)
-        return self._reduce(-(target * log_p + (1.0 - target) * log_q))
+        return L.binary_cross_entropy(input, target, self.weight, self.reduction)
 
 
-class BCEWithLogitsLoss(_Loss):
-    """Binary cross-entropy of logits, computed stably: ``softplus(x) - x * y``.
+class BCEWithLogitsLoss(_WeightedLoss):
+    """Binary cross-entropy of logits, computed stably: ``softplus(x) - x * y``
+    (``pos_weight`` scales the positive term).
 
     >>> import weifen as wf
     >>> round(float(wf.nn.BCEWithLogitsLoss()(wf.tensor([0.0]), wf.tensor([1.0]))), 6)
     0.693147
     """
 
+    def __init__(self, weight: Any = None, reduction: str = "mean",
+                 pos_weight: Any = None) -> None:
+        super().__init__(weight, reduction)
+        self.pos_weight = pos_weight
+
     def forward(self, input: Any, target: Any) -> Any:
-        _same_shape("BCEWithLogitsLoss", input, target)
-        return self._reduce(E.softplus(input) - input * target)
+        return L.binary_cross_entropy_with_logits(input, target, self.weight, self.reduction,
+                                                  self.pos_weight)
