@@ -31,5 +31,7 @@ from weifen.forward import Dual
 from weifen import numeric
 from weifen.numeric import gradcheck
 from weifen import graph, nn, optim, sym, viz
+from weifen.graph import make_graph
+from weifen.transforms.jit import jit
 from weifen import data
 from weifen.serialize import load, save

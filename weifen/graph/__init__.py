@@ -28,6 +28,7 @@ from weifen.graph.ir import (AddByConstOp, AddOp, BroadcastLikeOp, ConstantOp, M
                              add_byconst_op, add_op, constant, matmul_op, mul_byconst_op,
                              mul_op, oneslike_op, placeholder_op, reduce_sum_op, zeroslike_op)
 from weifen.graph.run import Executor, find_topo_sort, gradients, sum_node_list
+from weifen.graph.graph import Graph, make_graph
 from weifen.numpy import elementwise as _E
 
 exp = _E.exp
@@ -75,4 +76,5 @@ __all__ = ["Node", "Op", "Variable", "gradients", "Executor", "find_topo_sort",
            "constant", "exp", "log", "sin", "cos", "tanh", "sigmoid", "relu", "reduce_sum",
            "matmul", "oneslike", "zeroslike", "AddOp", "MulOp", "AddByConstOp",
            "MulByConstOp", "MatMulOp", "PlaceholderOp", "OnesLikeOp", "ZerosLikeOp",
-           "ReduceSumOp", "SumLikeOp", "BroadcastLikeOp", "ConstantOp", "PrimOp"]
+           "ReduceSumOp", "SumLikeOp", "BroadcastLikeOp", "ConstantOp", "PrimOp", "Graph",
+           "make_graph"]

@@ -26,20 +26,36 @@ from typing import Any
 
 import numpy as np
 
+from weifen.array import ArrayMethods
 from weifen.core.primitive import Box, Primitive, passthrough
 from weifen.errors import WeifenTypeError, WeifenValueError
+from weifen.graph import types as T
+from weifen.graph.types import Aval
 
 
-class Node(Box):
+class Node(ArrayMethods, Box):
     """A node of a static graph: ``op`` applied to ``inputs`` (CSE599G1's ``Node``).
 
     ``const_attr`` holds the constant of the by-constant ops, ``params`` a staged
     primitive's parameters. ``name`` is the readable expression (``(x2*x3)``), built on
     demand; an op or a user may also set it.
+
+    A node is *typed* when its shape and dtype are known (``node.aval``): constants always
+    are, a ``Variable`` is when given ``shape=``, and an op node is when its inputs are.
+    Typed nodes answer ``shape``, ``dtype``, ``ndim`` and ``size``, so weifen functions that
+    read shapes (``mean``, ``reshape``, ``var``, indexing) stage too; the NumPy-named
+    methods (``x.sum(axis=0)``, ``x.T``) and every operator, reflected ones included, work.
     """
 
-    __slots__ = ("inputs", "op", "const_attr", "params", "_name", "__weakref__")
-    _level = math.inf  # staging: a node outranks every other box, so ops on it build nodes
+    __slots__ = ("inputs", "op", "const_attr", "params", "_name", "_aval", "__weakref__")
+    # Staging sits just above the eager tape (level 0: Tensors are constants to a graph)
+    # and below every transform level (1, 2, ...) and user Dual (0.5 and up): a transform
+    # run *while staging* (jit(grad(f)), make_graph(vmap(f))) wraps nodes in its boxes and
+    # its rules bind on the nodes underneath, which stage.
+    _level = 0.25
+    __hash__ = object.__hash__  # identity, as in the classic engine: nodes are dict keys
+    __eq__ = object.__eq__
+    __ne__ = object.__ne__
 
     def __init__(self) -> None:
         self.inputs: list[Node] = []
@@ -47,6 +63,7 @@ class Node(Box):
         self.const_attr: Any = None
         self.params: dict = {}
         self._name: str | None = None
+        self._aval: Aval | None = None
 
     # ------------------------------------------------------------------ naming
     @property
@@ -64,26 +81,69 @@ class Node(Box):
 
     __repr__ = __str__
 
+    # ------------------------------------------------------------------ types
+    @property
+    def aval(self) -> Aval | None:
+        """The node's abstract value ``(shape, dtype, weak)``, or None if it is untyped."""
+        if self._aval is None and self.op is not None and self.inputs:
+            infer_lazily(self)
+        return self._aval
+
+    def _typed(self) -> Aval:
+        a = self.aval
+        if a is None:
+            raise WeifenTypeError(
+                f"graph node {_short(self)} has no shape until it runs: static graphs are "
+                "built without shapes unless the variables have them (ad.Variable('x', "
+                "shape=(3,))); use ad.reduce_sum, ad.matmul and elementwise ops, or "
+                "evaluate with an Executor")
+        return a
+
     @property
     def shape(self) -> tuple:
-        raise WeifenTypeError(
-            f"graph node {_short(self)} has no shape until it runs: static graphs are built "
-            "without shapes (use ad.reduce_sum, ad.matmul and elementwise ops, or evaluate "
-            "with an Executor)")
+        return self._typed().shape
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self._typed().dtype
+
+    def _primal_data(self) -> Any:
+        # what transforms read for shapes, dtypes and array types (identity seeds, zero
+        # tangents): a stand-in of the node's type. Values are never read through it:
+        # _concrete (bool, int, indices) refuses.
+        a = self._aval if self._aval is not None else self.aval
+        if a is None:
+            raise WeifenTypeError(
+                f"graph node {_short(self)} has no value until an Executor runs it")
+        return T.placeholder(a)
+
+    def _concrete(self) -> Any:
+        raise _no_value(self, "its value")
 
     # ------------------------------------------------------------------ operators
     def __add__(self, other: Any) -> "Node":
         if isinstance(other, Node):
             return add_op(self, other)
+        if isinstance(other, Box):  # a transform's box: its interpreter takes the op
+            return _stage("add", self, other)
         return add_byconst_op(self, other)
+
+    def __radd__(self, other: Any) -> "Node":
+        if isinstance(other, Box) and not isinstance(other, Node):
+            return _stage("add", other, self)
+        return self.__add__(other)
 
     def __mul__(self, other: Any) -> "Node":
         if isinstance(other, Node):
             return mul_op(self, other)
+        if isinstance(other, Box):
+            return _stage("mul", self, other)
         return mul_byconst_op(self, other)
 
-    __radd__ = __add__
-    __rmul__ = __mul__
+    def __rmul__(self, other: Any) -> "Node":
+        if isinstance(other, Box) and not isinstance(other, Node):
+            return _stage("mul", other, self)
+        return self.__mul__(other)
 
     def __sub__(self, other: Any) -> "Node":
         return _stage("sub", self, other)
@@ -118,22 +178,46 @@ class Node(Box):
         return _stage("le", self, other)
 
     def __bool__(self) -> bool:
-        raise WeifenTypeError(
-            f"the truth value of graph node {_short(self)} is not known until it runs; "
-            "use ad.where / wf.where for data-dependent choices in a static graph")
+        raise _no_value(self, "the truth value")
+
+    def __float__(self) -> float:
+        raise _no_value(self, "float()")
+
+    def __int__(self) -> int:
+        raise _no_value(self, "int()")
+
+    __index__ = __int__
+
+    def __complex__(self) -> complex:
+        raise _no_value(self, "complex()")
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> Any:
+        raise _no_value(self, "np.asarray")
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
 
     def __matmul__(self, other: Any) -> "Node":
+        if isinstance(other, Box) and not isinstance(other, Node):
+            return _stage("matmul", self, other)
         return matmul_op(self, as_node(other))
 
     def __rmatmul__(self, other: Any) -> "Node":
+        if isinstance(other, Box):
+            return _stage("matmul", other, self)
         return matmul_op(as_node(other), self)
 
     # ------------------------------------------------------------------ staging
     def _process(self, prim: Primitive, args: tuple, params: dict) -> "Node":
-        return PrimOp(prim, params)(*[as_node(a) for a in args])
+        if prim.impl_traceable:
+            # checkpoint / custom rules: the user's function is written in weifen ops, so it
+            # stages straight into the graph (a rule that closes over residuals of its
+            # own forward pass must not see stand-in values)
+            from weifen.tape.tensor import Tensor
 
-    def _primal_data(self) -> Any:
-        raise WeifenTypeError(f"graph node {_short(self)} has no value until an Executor runs it")
+            out = prim.impl(*args, **params)
+            return out._data if isinstance(out, Tensor) and isinstance(out._data, Node) else out
+        return PrimOp(prim, params)(*[as_node(a) for a in args])
 
 
 def _short(node: Node) -> str:
@@ -141,10 +225,58 @@ def _short(node: Node) -> str:
     return s if len(s) <= 60 else s[:57] + "..."
 
 
+def _no_value(node: Node, what: str) -> WeifenTypeError:
+    return WeifenTypeError(
+        f"{what} of graph node {_short(node)} is not known while a graph is built (by "
+        "wf.graph, wf.make_graph or wf.jit): Python control flow on a traced value cannot "
+        "be staged. Use wf.where(cond, a, b) for data-dependent choices, or pass the value "
+        "as a static argument (wf.jit(f, static_argnums=...)) so that each value gets its "
+        "own compiled graph")
+
+
+def infer_lazily(node: Node) -> None:
+    """Type ``node`` (and its untyped ancestors) if every variable below it is typed;
+    an explicit stack, no recursion."""
+    stack = [node]
+    seen: set = set()
+    while stack:
+        n = stack[-1]
+        if n._aval is not None or n.op is None:
+            stack.pop()
+            continue
+        pending = [x for x in n.inputs if x._aval is None and id(x) not in seen]
+        if pending:
+            for x in pending:
+                seen.add(id(x))
+                if isinstance(x.op, PlaceholderOp) or x.op is None:
+                    return  # an untyped variable: everything above it stays untyped
+            stack.extend(pending)
+            continue
+        stack.pop()
+        if any(x._aval is None for x in n.inputs):
+            return
+        n._aval = n.op.infer(n, [x._aval for x in n.inputs], _consts(n.inputs))
+
+
+def _consts(inputs: list) -> list:
+    return [x.const_attr if isinstance(x.op, ConstantOp) else None for x in inputs]
+
+
+def typed(node: Node) -> Node:
+    """Infer ``node``'s type now when all its inputs are typed (what known ops call last)."""
+    ins = node.inputs
+    for x in ins:
+        if x._aval is None:
+            return node
+    node._aval = node.op.infer(node, [x._aval for x in ins], _consts(ins))
+    return node
+
+
 def _stage(name: str, *args: Any) -> Node:
     from weifen.core.primitive import REGISTRY
 
-    return REGISTRY[name].bind(*[as_node(a) for a in args])
+    # bind picks the interpreter: this node's staging, or a transform box above it
+    return REGISTRY[name].bind(*args)
 
 
 def _expression(root: Node) -> str:
@@ -213,6 +345,12 @@ class Op:
     def gradient(self, node: Node, output_grad: Node) -> list:
         raise NotImplementedError(f"{type(self).__name__}.gradient")
 
+    def infer(self, node: Node, avals: list, consts: list) -> Aval:
+        """``node``'s type from its inputs' types (``consts[i]``: the value of a constant
+        input, else None). By default ``compute`` runs on stand-ins of the input types;
+        an op whose ``compute`` has side effects should override this."""
+        return T.infer_compute(self, node, avals, consts)
+
     def pieces(self, node: Node) -> list:
         """How ``node`` prints: strings and input nodes, in order."""
         parts: list = [f"{type(self).__name__}("]
@@ -221,17 +359,27 @@ class Op:
         return parts + [")"]
 
 
-def _binary(op: Op, a: Node, b: Node) -> Node:
+def _binary(op: Op, a: Node, b: Node, params: dict | None = None) -> Node:
     node = Op.__call__(op)
     node.inputs = [a, b]
-    return node
+    if params is not None:
+        node.params = params
+    return typed(node)
 
 
-def _unary(op: Op, a: Node, const: Any = None) -> Node:
+def _unary(op: Op, a: Node, const: Any = None, params: dict | None = None) -> Node:
     node = Op.__call__(op)
     node.inputs = [a]
     node.const_attr = const
-    return node
+    if params is not None:
+        node.params = params
+    return typed(node)
+
+
+def _prim(name: str) -> Primitive:
+    from weifen.core.primitive import REGISTRY
+
+    return REGISTRY[name]
 
 
 class PlaceholderOp(Op):
@@ -245,6 +393,9 @@ class PlaceholderOp(Op):
     def compute(self, node: Node, input_vals: list) -> Any:
         raise WeifenValueError(f"no value fed for variable {node.name!r}: pass it in feed_dict")
 
+    def infer(self, node: Node, avals: list, consts: list) -> Aval:
+        return node._aval
+
     def gradient(self, node: Node, output_grad: Node) -> list:
         return []
 
@@ -257,7 +408,11 @@ class ConstantOp(Op):
     def __call__(self, value: Any) -> Node:
         node = Op.__call__(self)
         node.const_attr = _value(value)
+        node._aval = T.aval_of(node.const_attr)
         return node
+
+    def infer(self, node: Node, avals: list, consts: list) -> Aval:
+        return T.aval_of(node.const_attr)
 
     def compute(self, node: Node, input_vals: list) -> Any:
         return node.const_attr
@@ -278,6 +433,9 @@ class AddOp(Op):
     def compute(self, node: Node, input_vals: list) -> Any:
         return input_vals[0] + input_vals[1]
 
+    def infer(self, node: Node, avals: list, consts: list) -> Aval:
+        return T.infer_prim(_prim("add"), {}, avals, consts)
+
     def gradient(self, node: Node, output_grad: Node) -> list:
         a, b = node.inputs
         return [sum_like_op(output_grad, a), sum_like_op(output_grad, b)]
@@ -295,6 +453,10 @@ class AddByConstOp(Op):
     def compute(self, node: Node, input_vals: list) -> Any:
         return input_vals[0] + node.const_attr
 
+    def infer(self, node: Node, avals: list, consts: list) -> Aval:
+        c = node.const_attr
+        return T.infer_prim(_prim("add"), {}, avals + [T.aval_of(c)], consts + [c])
+
     def gradient(self, node: Node, output_grad: Node) -> list:
         return [sum_like_op(output_grad, node.inputs[0])]
 
@@ -310,6 +472,9 @@ class MulOp(Op):
 
     def compute(self, node: Node, input_vals: list) -> Any:
         return input_vals[0] * input_vals[1]
+
+    def infer(self, node: Node, avals: list, consts: list) -> Aval:
+        return T.infer_prim(_prim("mul"), {}, avals, consts)
 
     def gradient(self, node: Node, output_grad: Node) -> list:
         a, b = node.inputs
@@ -328,6 +493,10 @@ class MulByConstOp(Op):
     def compute(self, node: Node, input_vals: list) -> Any:
         return input_vals[0] * node.const_attr
 
+    def infer(self, node: Node, avals: list, consts: list) -> Aval:
+        c = node.const_attr
+        return T.infer_prim(_prim("mul"), {}, avals + [T.aval_of(c)], consts + [c])
+
     def gradient(self, node: Node, output_grad: Node) -> list:
         return [sum_like_op(output_grad * node.const_attr, node.inputs[0])]
 
@@ -341,9 +510,18 @@ class MatMulOp(Op):
     NAME = "matmul"
 
     def __call__(self, a: Node, b: Node, trans_A: bool = False, trans_B: bool = False) -> Node:
-        node = _binary(self, as_node(a), as_node(b))
-        node.params = {"trans_A": bool(trans_A), "trans_B": bool(trans_B)}
-        return node
+        return _binary(self, as_node(a), as_node(b),
+                       {"trans_A": bool(trans_A), "trans_B": bool(trans_B)})
+
+    def infer(self, node: Node, avals: list, consts: list) -> Aval:
+        sa, sb = avals[0].shape, avals[1].shape
+        if node.params["trans_A"] and len(sa) >= 2:
+            sa = sa[:-2] + (sa[-1], sa[-2])
+        if node.params["trans_B"] and len(sb) >= 2:
+            sb = sb[:-2] + (sb[-1], sb[-2])
+        a = T.infer_prim(_prim("matmul"), {}, [T.Aval(sa, avals[0].dtype),
+                                              T.Aval(sb, avals[1].dtype)], consts)
+        return a
 
     def compute(self, node: Node, input_vals: list) -> Any:
         a, b = input_vals
@@ -408,10 +586,8 @@ class ReduceSumOp(Op):
     NAME = "reduce_sum"
 
     def __call__(self, a: Node, axis: Any = None, keepdims: bool = False) -> Node:
-        node = _unary(self, as_node(a))
-        node.params = {"axis": tuple(axis) if isinstance(axis, list) else axis,
-                       "keepdims": bool(keepdims)}
-        return node
+        return _unary(self, as_node(a), params={
+            "axis": tuple(axis) if isinstance(axis, list) else axis, "keepdims": bool(keepdims)})
 
     def compute(self, node: Node, input_vals: list) -> Any:
         return np.sum(input_vals[0], **node.params)
@@ -476,9 +652,7 @@ class ExpandLikeOp(Op):
     NAME = "expand_like"
 
     def __call__(self, g: Node, x: Node, axis: Any) -> Node:
-        node = _binary(self, g, x)
-        node.params = {"axis": axis}
-        return node
+        return _binary(self, g, x, {"axis": axis})
 
     def compute(self, node: Node, input_vals: list) -> Any:
         g, x = input_vals
@@ -510,10 +684,13 @@ class PrimOp(Op):
         node = Op.__call__(self)
         node.inputs = list(inputs)
         node.params = self.params
-        return node
+        return typed(node)
 
     def compute(self, node: Node, input_vals: list) -> Any:
         return self.prim.impl(*input_vals, **self.params)
+
+    def infer(self, node: Node, avals: list, consts: list) -> Aval:
+        return T.infer_prim(self.prim, self.params, avals, consts)
 
     def gradient(self, node: Node, output_grad: Node) -> list:
         prim, params, xs = self.prim, self.params, node.inputs
@@ -566,14 +743,28 @@ broadcast_like_op = BroadcastLikeOp()
 expand_like_op = ExpandLikeOp()
 
 
-def Variable(name: str) -> Node:  # noqa: N802 - the classic engine's name
+def Variable(name: str, shape: Any = None, dtype: Any = None, *,  # noqa: N802
+             weak: bool = False) -> Node:
     """A graph input, fed at run time; two Variables are distinct even with equal names.
+
+    With ``shape`` (and ``dtype``, float64 by default) the variable is typed: every node
+    built from it knows its shape and dtype, and ops that read shapes stage too.
 
     >>> from weifen import graph as ad
     >>> x = ad.Variable(name="x")
     >>> x, type(x).__name__
     (x, 'Node')
+    >>> import weifen as wf
+    >>> v = ad.Variable("v", shape=(2, 3))
+    >>> m = wf.mean(v, axis=0)
+    >>> m.shape, m.dtype
+    ((3,), dtype('float64'))
     """
     node = placeholder_op()
     node.name = name
+    if shape is not None:
+        node._aval = T.make_aval(shape, dtype, weak)
+    elif dtype is not None:
+        raise WeifenTypeError(f"Variable {name!r}: dtype= needs shape= as well (use shape=() "
+                              "for a scalar)")
     return node
