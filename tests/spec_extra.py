@@ -267,4 +267,7 @@ class _WFTri:
 
 _WF_TRI = _WFTri()
 
-SPECS_EXTRA: list[OpSpec] = MORE + METHODS + OPERATORS
+# wf.linalg's decompositions (issue 12), in a file of their own
+from spec_decomp import SPECS_DECOMP  # noqa: E402
+
+SPECS_EXTRA: list[OpSpec] = MORE + METHODS + OPERATORS + SPECS_DECOMP

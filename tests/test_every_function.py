@@ -83,6 +83,16 @@ CASES.update({
     "linalg.solve_triangular": [((S, V), {"lower": True})],
     "linalg.matmul": [((S, V), E)], "linalg.outer": [((U, V), E)],
     "linalg.tensordot": [((S, R.T), {"axes": 1})],
+    # decompositions: real inputs, so singular vectors and eigenvectors have only a sign
+    # to choose (locally constant); full_matrices=False where a factor would have columns
+    # of a complement (a basis LAPACK picks)
+    "linalg.svd": [((S,), E), ((R,), {"full_matrices": False}), ((R,), {"compute_uv": False})],
+    "linalg.svdvals": [((R,), E)],
+    "linalg.eig": [((S,), E)], "linalg.eigvals": [((S,), E)],
+    "linalg.qr": [((R.T,), E), ((R,), {"mode": "r"})],
+    "linalg.pinv": [((R,), E), ((S,), {"hermitian": True})],
+    "linalg.matrix_power": [((S, 3), E), ((S, -2), E), ((S, 0), E)],
+    "linalg.lstsq": [((R.T, V), E), ((S, R.T), E)],
 })
 # names with no float argument to trace (sizes and shapes only): their refusal is tested
 # in test_trust.py

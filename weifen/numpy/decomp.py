@@ -246,9 +246,10 @@ def matrix_power(a: Any, n: int) -> Any:
     except TypeError:
         raise WeifenTypeError(f"linalg.matrix_power: exponent must be an integer, got "
                               f"{type(n).__name__}") from None
-    if n == 0:  # the identity, in a's dtype: a constant (zero derivative)
+    if n == 0:  # the identity in a's dtype, with a's (zero) derivative recorded, as torch
         s = shape_of(a)
-        return _t(np.broadcast_to(np.eye(s[-1], dtype=_dtype(a)), s).copy())
+        eye = np.broadcast_to(np.eye(s[-1], dtype=_dtype(a)), s)
+        return _t(E.where_p.bind(np.ones(s, dtype=bool), eye, a))
     if n < 0:
         a = LA.inv_p.bind(a)
         n = -n
@@ -311,11 +312,11 @@ def lstsq(a: Any, b: Any, rcond: Any = None) -> tuple:
     big = R.max_p.bind(s, axis=-1, keepdims=True) if n and m else 0.0
     above = E.gt_p.bind(s, E.mul_p.bind(big, cut) if n and m else 0.0)
     rank = E.astype_p.bind(R.sum_p.bind(above, axis=-1), dtype=np.dtype(np.int32))
-    real = np.dtype(_dtype(x)).char.lower()
-    if m > n and bool(np.all(_values(rank) == n)):
-        res = R.sum_p.bind(_abs2(b2 - LA.matmul_p.bind(a, x)), axis=0)
-    else:
-        res = np.zeros((0,), dtype=np.dtype(real) if real in "fdg" else np.float64)
+    res = R.sum_p.bind(_abs2(b2 - LA.matmul_p.bind(a, x)), axis=0)
+    if not (m > n and bool(np.all(_values(rank) == n))):  # NumPy: no residuals then
+        from weifen.prims.indexing import getitem_p
+
+        res = getitem_p.bind(res, index=(slice(0, 0),), shape=shape_of(res))
     if vector:
         x = reshape_p.bind(x, shape=(n,))
     return _t(x), _t(res), _t(rank), _t(s)
