@@ -2,9 +2,15 @@
 groups and state dicts, and learning-rate schedules in ``wf.optim.lr_scheduler``, all
 step for step as ``torch.optim``.
 
-Updates run on the raw arrays (no graph is recorded) and bump each parameter's version
-counter, so a backward through values saved before the step raises instead of using
-stale ones.
+Updates run in place on the raw arrays, under ``no_grad`` (no graph is recorded), and bump
+each parameter's version counter, so a backward through values saved before the step
+raises instead of using stale ones.
+
+``opt.state_dict()`` has torch's layout except that the parameter indices keying
+``"state"`` are strings (``"0"``, ``"1"``, ...; an int index looks them up too), so
+``wf.save`` stores it as it is; ``load_state_dict`` takes it back from ``wf.load``, and
+also takes torch's own (int keys, torch tensors). Schedulers' ``state_dict()`` hold only
+numbers, strings and lists, so they save as they are too.
 
 >>> import weifen as wf
 >>> w = wf.nn.Parameter(wf.tensor([1.0, -2.0]))
