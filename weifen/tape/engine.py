@@ -166,7 +166,7 @@ def _run(starts, targets, retain_graph, create_graph, L, prune=True):
                         _check_versions(n, L)
                     else:  # nothing modified before recording: only a moved counter matters
                         for a in n.args:
-                            if type(a) is Tensor and a._ver is not None and a._ver[0]:
+                            if isinstance(a, Tensor) and a._ver is not None and a._ver[0]:
                                 _check_versions(n, L)
             # one or two inputs, one rule each, no params, nothing to unbroadcast: the
             # cotangent gi goes to node p (and gi1 to p1)

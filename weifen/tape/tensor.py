@@ -527,10 +527,12 @@ def _fast_binary(prim, general, reflected=False):
         vs = None
         # a Python float cannot change in place (an in-place op rebinds the Tensor's data
         # and the saved value stays as it was), so only saved arrays need a version check
-        if k0 and type(a) is Tensor and type(ad) is not float:
+        # a (b) is this Tensor, of any Tensor subclass (nn.Parameter), or the other operand,
+        # a plain Tensor or a number
+        if k0 and (a is self or type(a) is Tensor) and type(ad) is not float:
             v = a._ver
             vs = 0 if v is None else v[0]
-        if k1 and type(b) is Tensor and type(bd) is not float:
+        if k1 and (b is self or type(b) is Tensor) and type(bd) is not float:
             v = b._ver
             vs = (vs or 0) + (0 if v is None else v[0])
         n.vsnap = vs
