@@ -36,11 +36,19 @@ def _complex(x, y):
     return np.asarray(np.add(x, np.multiply(y, 1j)), dtype=dt)
 
 
+def _re(g):
+    # the cotangent of a real output is real; a complex one arrives where the real value met
+    # complex ones downstream (real(z) * 1j), and its real part is the cotangent (JAX takes
+    # it where it promotes the real value to complex)
+    dt = getattr(g, "dtype", None)
+    return real_p(g) if (type(g) is complex if dt is None else dt.kind == "c") else g
+
+
 real_p = Primitive("real", np.real, keep=((),),
-                   vjp=(lambda g, out, z: complex_p(g, 0.0),),
+                   vjp=(lambda g, out, z: complex_p(_re(g), 0.0),),
                    jvp=(lambda dz, out, z: real_p(dz),))
 imag_p = Primitive("imag", np.imag, keep=((),),
-                   vjp=(lambda g, out, z: complex_p(0.0, -g),),
+                   vjp=(lambda g, out, z: complex_p(0.0, -_re(g)),),
                    jvp=(lambda dz, out, z: imag_p(dz),))
 conj_p = Primitive("conj", np.conj, keep=((),),
                    vjp=(lambda g, out, z: conj_p(g),),

@@ -145,8 +145,37 @@ erf_p = _unary("erf", _erf_array, math.erf,
                jvp=lambda dx, o, x: dx * exp_p(-(x * x)) * TWO_OVER_SQRT_PI)
 
 # ---------------------------------------------------------------- unary, kinks
-abs_p = _unary("abs", np.abs, abs,
-               vjp=lambda g, o, x: g * sign_p(x), jvp=lambda dx, o, x: dx * sign_p(x))
+def _is_cplx(x):
+    if type(x) is float:
+        return False
+    dt = getattr(x, "dtype", None)
+    return type(x) is complex if dt is None else dt.kind == "c"
+
+
+def _abs_vjp(g, o, x):
+    if not _is_cplx(x):
+        return g * sign_p(x)
+    # |z| of z = a + ib is real: its cotangent g is real (a complex one is kept to its real
+    # part), and JAX's convention gives g (da|z| - i db|z|) = g conj(z) / |z|, 0 at z = 0;
+    # written in differentiable ops (sign_p has no derivative) so it differentiates again
+    from weifen.prims.complex import conj_p, real_p
+
+    if _is_cplx(g):
+        g = real_p(g)
+    r = abs_p(x)
+    return g * conj_p(x) / where_p(eq_p(r, 0), 1.0, r)
+
+
+def _abs_jvp(dx, o, x):
+    if not _is_cplx(x):
+        return dx * sign_p(x)
+    from weifen.prims.complex import conj_p, real_p
+
+    r = abs_p(x)
+    return real_p(conj_p(x) * dx) / where_p(eq_p(r, 0), 1.0, r)
+
+
+abs_p = _unary("abs", np.abs, abs, vjp=_abs_vjp, jvp=_abs_jvp)
 relu_p = _unary("relu", lambda x: np.maximum(x, 0), lambda x: x if x > 0 else 0.0, out=True,
                 vjp=lambda g, o, x: g * (o > 0), jvp=lambda dx, o, x: dx * (o > 0))
 
@@ -190,8 +219,8 @@ def _pow(x, y):
         r = x ** y
     except (ZeroDivisionError, OverflowError):
         return np.power(np.float64(x), y)
-    if type(r) is complex:  # negative float to a fractional power: NumPy gives nan
-        return np.power(np.float64(x), y)
+    if type(r) is complex and type(x) is not complex and type(y) is not complex:
+        return np.power(np.float64(x), y)  # negative float to a fractional power: nan
     return r
 
 
@@ -311,8 +340,16 @@ def _astype(x, dtype=None):
 
 
 # casting: the cotangent is cast back to the input's dtype
+def _astype_vjp(g, o, x, dtype=None):
+    if _is_cplx(g) and np.dtype(dtype).kind != "c":  # a real output's cotangent is real
+        from weifen.prims.complex import real_p
+
+        g = real_p(g)
+    return astype_p(g, dtype=_dtype_of(x))
+
+
 astype_p = Primitive("astype", _astype, keep=((0,),),
-                     vjp=(lambda g, o, x, dtype=None: astype_p(g, dtype=_dtype_of(x)),),
+                     vjp=(_astype_vjp,),
                      jvp=(lambda dx, o, x, dtype=None: astype_p(dx, dtype=dtype),))
 
 

@@ -46,7 +46,14 @@ def _vjp_flat(f: Callable, args: tuple, nums: tuple, has_aux: bool):
 
 def _unbox_tree(tree: Any, L: int):
     leaves, treedef = tree_flatten(tree)
-    return treedef, [U.out(U.unbox(x, L)) for x in leaves]
+    return treedef, [_aux_leaf(U.unbox(x, L)) for x in leaves]
+
+
+def _aux_leaf(x: Any) -> Any:
+    # numbers and arrays come back as Tensors; anything else in aux (a str, an object) as is
+    if isinstance(x, (str, bytes)) or not (np.isscalar(x) or hasattr(x, "__array__")):
+        return x
+    return U.out(x)
 
 
 def _backward_to(outs: list, cts: list, leaves: list, flat: list, L: int,
@@ -63,7 +70,25 @@ def _backward_to(outs: list, cts: list, leaves: list, flat: list, L: int,
                                  own_seeds=own_seeds)
     else:
         grads = [None] * len(leaves)
-    return [_zeros_like(x) if g is None else g for g, x in zip(grads, flat)]
+    return [_zeros_like(x) if g is None else _real_for_real(g, x) for g, x in zip(grads, flat)]
+
+
+def _is_complex(x: Any) -> bool:
+    if type(x) is float:
+        return False
+    dt = getattr(x, "dtype", None)
+    return (type(x) is complex) if dt is None else np.dtype(dt).kind == "c"
+
+
+def _real_for_real(g: Any, x: Any) -> Any:
+    """The cotangent of a real input is real. A complex one arrives where the input met
+    complex values (``x * 1j``): JAX's convention keeps its real part, the derivative with
+    respect to the real input (for a complex input the cotangent is df/dx - i df/dy)."""
+    if _is_complex(g) and not _is_complex(x):
+        from weifen.prims.complex import real_p
+
+        return real_p.bind(g)  # a weifen op: outer transforms differentiate through it
+    return g
 
 
 def vjp(f: Callable, *primals: Any, has_aux: bool = False):
@@ -114,8 +139,16 @@ def _scalar_out(o: Any, name: str) -> None:
     dt = getattr(o, "dtype", None)
     if dt is None and type(o) is int:
         dt = np.dtype(int)
+    if dt is None and type(o) is complex:
+        dt = np.dtype(complex)
     if dt is not None and not np.issubdtype(dt, np.inexact):
         raise WeifenTypeError(f"{name} requires a floating-point output, got dtype {dt}")
+    if dt is not None and np.dtype(dt).kind == "c":
+        raise WeifenTypeError(
+            f"{name} requires a real-valued output, but the function returned dtype {dt}: a "
+            "complex output has no gradient. Differentiate a real quantity (wf.real(f(z)), "
+            "wf.abs(f(z)) ** 2), or use wf.holomorphic_grad(f) for the complex derivative "
+            "of a holomorphic f (wf.vjp / wf.jacrev take complex outputs as they are)")
 
 
 def value_and_grad(f: Callable, argnums: int | tuple = 0, has_aux: bool = False) -> Callable:
@@ -189,6 +222,11 @@ def value_and_grad(f: Callable, argnums: int | tuple = 0, has_aux: bool = False)
         for g, x in zip(grads, xs):
             if g is None:
                 g = U.zeros_like_value(x)
+            elif type(g) is np.ndarray:
+                if g.dtype.kind == "c":  # a real input's cotangent is real: _real_for_real
+                    g = g.real
+            elif type(g) is complex:
+                g = g.real
             if type(g) is float or type(g) is np.ndarray:  # U.out(g), inlined
                 t = _new(Tensor)
                 t._data = g

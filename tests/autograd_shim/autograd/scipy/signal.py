@@ -1,0 +1,4 @@
+"""autograd.scipy.signal -> weifen.scipy.signal (names only)."""
+from .._names import export
+
+export(globals(), "weifen.scipy.signal")

@@ -1,0 +1,4 @@
+"""autograd.scipy.stats.poisson -> weifen.scipy.stats.poisson (names only)."""
+from ..._names import export
+
+export(globals(), "weifen.scipy.stats", "poisson")
