@@ -267,7 +267,9 @@ class _WFTri:
 
 _WF_TRI = _WFTri()
 
-# wf.linalg's decompositions (issue 12), in a file of their own
-from spec_decomp import SPECS_DECOMP  # noqa: E402
+# the NumPy extras and wf.fft (issue 12), in files of their own
+from spec_fft import SPECS_FFT  # noqa: E402
+from spec_more import SPECS_MORE  # noqa: E402
+from spec_decomp import SPECS_DECOMP  # noqa: E402  (wf.linalg's decompositions)
 
-SPECS_EXTRA: list[OpSpec] = MORE + METHODS + OPERATORS + SPECS_DECOMP
+SPECS_EXTRA: list[OpSpec] = MORE + METHODS + OPERATORS + SPECS_MORE + SPECS_FFT + SPECS_DECOMP

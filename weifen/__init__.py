@@ -24,6 +24,7 @@ from weifen.creation import get_default_dtype, manual_seed, set_default_dtype
 
 __version__ = "0.1.0"
 from weifen import autograd, linalg
+from weifen import fft
 from weifen.transforms import (checkpoint, custom_jvp, custom_vjp, grad, hessian, hvp,
                                jacfwd, jacobian, jacrev, jvp, linearize, stop_gradient,
                                value_and_grad, vjp, vmap)

@@ -501,3 +501,48 @@ class ArrayMethods:
 
     def log_softmax(self, axis=-1):
         return wnp.log_softmax(self, axis)
+
+    # -------------------------------------------------------------- complex parts, ordering
+    @property
+    def real(self):
+        """The real part (``np.real``): the value itself when it is real."""
+        return wnp.real(self)
+
+    @property
+    def imag(self):
+        """The imaginary part (``np.imag``): zeros when the value is real."""
+        return wnp.imag(self)
+
+    def conj(self):
+        return wnp.conj(self)
+
+    conjugate = conj
+
+    def cumprod(self, axis=None):
+        return wnp.cumprod(self, axis=axis)
+
+    def argsort(self, axis=-1, kind=None, order=None):
+        return wnp.argsort(self, axis, kind, order)
+
+    def argpartition(self, kth, axis=-1, kind="introselect", order=None):
+        return wnp.argpartition(self, kth, axis, kind, order)
+
+    def nonzero(self):
+        return wnp.nonzero(self)
+
+    def sort(self, axis=-1, kind=None, order=None):
+        """Sort in place along ``axis`` and return None, as ``ndarray.sort`` (``wf.sort``
+        returns a sorted copy); the derivative follows the elements, as for ``x[i] = v``."""
+        _in_place(self, wnp.sort(self, axis, kind, order), "sort")
+
+    def partition(self, kth, axis=-1, kind="introselect", order=None):
+        """Partition in place around ``kth`` and return None, as ``ndarray.partition``."""
+        _in_place(self, wnp.partition(self, kth, axis, kind, order), "partition")
+
+
+def _in_place(x, new, name):
+    assign = getattr(x, "_assign", None)
+    if assign is None:
+        raise WeifenTypeError(f"{name}: an in-place {name} works on Tensors only; use "
+                              f"wf.{name}(x), which returns a new value")
+    assign(new)

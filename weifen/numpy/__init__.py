@@ -9,14 +9,19 @@ from weifen.numpy.reduce import *  # noqa: F401,F403
 from weifen.numpy.shape import *  # noqa: F401,F403
 from weifen.numpy.linalg import *  # noqa: F401,F403
 from weifen.numpy.nn import *  # noqa: F401,F403
+from weifen.numpy.more_math import *  # noqa: F401,F403
+from weifen.numpy.more_shape import *  # noqa: F401,F403 - after elementwise: where(cond)
 from weifen.numpy import elementwise as _elementwise
 from weifen.numpy import linalg as _linalg
 from weifen.numpy import nn as _nn
 from weifen.numpy import reduce as _reduce
 from weifen.numpy import shape as _shape
+from weifen.numpy import more_math as _more_math
+from weifen.numpy import more_shape as _more_shape
 
 # the functions only: the family modules are not part of ``from weifen.numpy import *``
-__all__ = sorted({n for m in (_elementwise, _reduce, _shape, _linalg, _nn) for n in m.__all__})
+__all__ = sorted({n for m in (_elementwise, _reduce, _shape, _linalg, _nn, _more_math,
+                               _more_shape) for n in m.__all__})
 
 # NumPy ufunc name -> weifen function, for ``np.sin(tensor)`` and ``ndarray - tensor``
 UFUNCS = {name: globals()[fn] for name, fn in {
@@ -71,6 +76,10 @@ UFUNCS = {name: globals()[fn] for name, fn in {
     "logical_and": "logical_and",
     "logical_or": "logical_or",
     "logical_not": "logical_not",
+    "hypot": "hypot", "fmax": "fmax", "fmin": "fmin", "logaddexp": "logaddexp",
+    "logaddexp2": "logaddexp2", "radians": "radians", "degrees": "degrees",
+    "deg2rad": "deg2rad", "rad2deg": "rad2deg", "cbrt": "cbrt", "fabs": "fabs",
+    "conjugate": "conjugate",
 }.items()}
 
 __all__ += ["UFUNCS"]

@@ -26,12 +26,13 @@ from weifen.core.primitive import Box
 from weifen.errors import WeifenValueError
 from weifen.numpy._util import _raw, _t
 from weifen.numpy.elementwise import (abs as _abs, astype, equal, greater, isfinite, less,
-                                      logical_and, logical_not, maximum, minimum, not_equal,
-                                      sin, softplus, sqrt, where)
+                                      logical_and, logical_not, logical_or, maximum, minimum,
+                                      not_equal, sin, softplus, sqrt, where)
 from weifen.numpy.reduce import sum as _sum
 from weifen.numpy.shape import _axis_index, _norm_axis, broadcast_to, concatenate, getitem
 from weifen.numpy.shape import reshape
 from weifen.prims import complex as C
+from weifen.prims import elementwise as E
 from weifen.prims import more as M
 from weifen.prims.shape import shape_of
 from weifen.tape.tensor import unary_op
@@ -101,10 +102,18 @@ def hypot(x: Any, y: Any) -> Any:
     >>> wf.hypot(wf.tensor([3.0, 1e200]), wf.tensor([4.0, 1e200]))
     tensor([5.00000000e+000, 1.41421356e+200])
     """
-    a, b = _abs(_raw(x)), _abs(_raw(y))
-    hi, lo = maximum(a, b), minimum(a, b)
-    r = lo / where(equal(hi, 0), 1.0, hi)
-    return hi * sqrt(r * r + 1.0)
+    x, y = _raw(x), _raw(y)
+    # scaled by the larger magnitude, held constant (the value does not depend on it, so
+    # neither do the derivatives): no square overflows, and no rule divides by it squared
+    a, b = _abs(x), _abs(y)
+    big = logical_or(equal(a, np.inf), equal(b, np.inf))
+    s = _t(E.stop_gradient_p.bind(maximum(a, b)))
+    s = where(logical_or(big, equal(s, 0)), 1.0, s)
+    u, v = x / s, y / s
+    q = u * u + v * v
+    zero = equal(q, 0)  # the origin: derivative 0 (the subgradient of this cone torch's
+    root = where(zero, 0.0, sqrt(where(zero, 1.0, q)))  # norm picks), never 0/0
+    return where(big, np.inf, s * root)
 
 
 def fmax(x: Any, y: Any) -> Any:
@@ -341,9 +350,10 @@ def _axis_shape(v: Any, nd: int, ax: int) -> Any:
     return reshape(v, tuple(-1 if i == ax else 1 for i in range(nd)))
 
 
-def _spacing(d: Any, n: int, name: str) -> Any:
+def _spacing(d: Any, n: int, name: str, dtype: np.dtype) -> Any:
     """One axis's spacing: a number, or the differences of 1-D coordinates (a number when
-    they are even, as NumPy does)."""
+    they are even, as NumPy does). Plain numbers become Python floats and plain differences
+    take ``dtype``, so that float32 values stay float32 through every derivative."""
     if isinstance(d, Box):
         if len(shape_of(d)) == 0:
             return d
@@ -353,14 +363,14 @@ def _spacing(d: Any, n: int, name: str) -> Any:
         return diff(d if _dtype(d).kind != "i" else astype(d, np.float64))
     d = np.asarray(d)
     if d.ndim == 0:
-        return d[()]
+        return float(d)
     if d.ndim != 1:
         raise WeifenValueError(f"{name}: distances must be either scalars or 1d")
     if len(d) != n:
         raise WeifenValueError(f"{name}: when 1d, distances must match the length of the "
                                "corresponding dimension")
     dx = np.diff(d.astype(np.float64) if d.dtype.kind in "iu" else d)
-    return dx[0] if (dx == dx[0]).all() else dx
+    return float(dx[0]) if (dx == dx[0]).all() else dx.astype(dtype)
 
 
 def _gradient_axis(f: Any, ax: int, h: Any, edge_order: int) -> Any:
@@ -439,7 +449,7 @@ def gradient(f: Any, *varargs: Any, axis: Any = None, edge_order: int = 1) -> An
             raise WeifenValueError(
                 "gradient: shape of array too small to calculate a numerical gradient, at "
                 "least (edge_order + 1) elements are required")
-        g = _gradient_axis(f, ax, _spacing(h, shape[ax], "gradient"), edge_order)
+        g = _gradient_axis(f, ax, _spacing(h, shape[ax], "gradient", otype), edge_order)
         outs.append(g if _dtype(g) == otype else astype(g, otype))
     return outs[0] if len(outs) == 1 else tuple(outs)
 
