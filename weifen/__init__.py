@@ -29,6 +29,10 @@ from weifen.transforms import (checkpoint, custom_jvp, custom_vjp, grad, hessian
                                jacfwd, jacobian, jacrev, jvp, linearize, stop_gradient,
                                value_and_grad, vjp, vmap)
 from weifen.forward import Dual
+from weifen.transforms.autograd_api import (deriv, elementwise_grad, holomorphic_grad,
+                                            make_ggnvp, make_hvp, make_jvp, make_vjp,
+                                            tensor_jacobian_product)
+from weifen.transforms.autograd_extend import defjvp, defvjp, primitive
 from weifen import numeric
 from weifen.numeric import gradcheck
 from weifen import graph, nn, optim, sym, viz
