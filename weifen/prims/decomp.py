@@ -115,6 +115,13 @@ def _imag_diag(m: Any) -> Any:
     return _diag_embed(0.5 * (d - _conj(d)))
 
 
+def _ct(g: Any, out: Any) -> Any:
+    """The cotangent of a real output is real. One can arrive complex (a real output times a
+    complex value, as in ``U * S``): its real part is the cotangent (the transpose of the
+    promotion to complex), which rules that conjugate must take before they do."""
+    return _real(g) if _is_complex(g) and not _is_complex(out) else g
+
+
 def _as_input(g: Any, a: Any) -> Any:
     """A cotangent for a real ``a`` is real: the transpose of promoting a real to complex."""
     return _real(g) if _is_complex(g) and not _is_complex(a) else g
@@ -193,6 +200,7 @@ def _factors(pack: Any, a: Any, full_matrices: bool, hermitian: bool) -> tuple:
 
 
 def _svdvals_vjp(g, out, a, hermitian=False):
+    g = _real(g)  # singular values are real
     u, _, vh = _factors(svd_p(a, full_matrices=False, hermitian=hermitian), a, False, hermitian)
     return _conj(_mm(_cols(u, g), vh))  # U diag(g) V^H, in JAX's convention
 
@@ -247,6 +255,7 @@ def _thin_svd_vjp(gu, gs, gv, u, s, vh, m, n):
 
 
 def _svd_vjp(g, out, a, full_matrices=False, hermitian=False):
+    g = _ct(g, out)
     m, n, k, ku, kv = _svd_dims(shape_of(a), full_matrices, hermitian)
     u, s, vh = _factors(out, a, full_matrices, hermitian)
     cu, cs, cvh = _unpack(g, svd_shapes(shape_of(a), full_matrices, hermitian))
@@ -330,6 +339,7 @@ def eig_parts(pack: Any) -> tuple:
 
 def _eigvals_vjp(g, out, a, source="eig"):
     _, v = eig_parts(eig_p(a, source=source))
+    g = _ct(g, v)  # real eigenvalues come with real eigenvectors (out is not saved)
     vt = _mT(v)  # dw = diag(V^-1 dA V) is complex-linear: its transpose is V^-T diag(g) V^T
     return _as_input(solve_p(vt, _rows(g, vt)), a)
 
@@ -350,6 +360,7 @@ def _re_diag(m: Any) -> Any:
 
 
 def _eig_vjp(g, out, a, source="eig"):
+    g = _ct(g, out)
     # Eigenvectors have unit norm (NumPy's normalisation), so real(v_j^H dv_j) = 0; the
     # rest of the tangent is V (F o V^-1 dA V) (Magnus 1985; torch's and autograd's rule).
     # JAX's convention throughout: the transpose of the tangent map, with no conjugate
@@ -415,6 +426,7 @@ def _square_qr_vjp(gq, gr, q, r):
 
 
 def _qr_vjp(g, out, a, mode="reduced"):
+    g = _ct(g, out)
     m, n = shape_of(a)[-2:]
     k = min(m, n)
     q, r = _unpack(out, qr_shapes(shape_of(a), mode))
@@ -469,6 +481,7 @@ def _pinv_jvp(da, out, a, rcond=1e-15, hermitian=False):
 
 
 def _pinv_vjp(g, out, a, rcond=1e-15, hermitian=False):
+    g = _ct(g, out)
     p, gh = out, _mT(g)  # gh is (conj g)^H: the torch-convention cotangent, transposed
     ph = _H(p)
     t1 = -_mm(ph, _conj(g), ph)
@@ -513,6 +526,7 @@ def _lstsq_parts(out, a, b, rcond):
 
 
 def _lstsq_ga(g, out, a, b, rcond=None):
+    g = _ct(g, out)
     p, r = _lstsq_parts(out, a, b, rcond)
     gt = _conj(g)  # torch's convention
     ph = _H(p)
@@ -523,6 +537,7 @@ def _lstsq_ga(g, out, a, b, rcond=None):
 
 
 def _lstsq_gb(g, out, a, b, rcond=None):
+    g = _ct(g, out)
     p = pinv_p(a, rcond=_lstsq_cut(rcond, a), hermitian=False)
     return _as_input(sum_to_shape(_mm(_mT(p), g), shape_of(b)), b)
 
