@@ -96,7 +96,7 @@ CASES.update({
 })
 # the NumPy extras (issue 12)
 CASES.update({n: [((U,), E)] for n in (
-    "argsort", "atleast_3d", "cbrt", "conj", "conjugate", "real", "imag", "real_if_close",
+    "angle", "argsort", "atleast_3d", "cbrt", "conj", "conjugate", "real", "imag", "real_if_close",
     "radians", "degrees", "deg2rad", "rad2deg", "diff", "fabs", "flipud", "nan_to_num",
     "nonzero", "sinc", "sort", "trapz")})
 CASES.update({n: [((P, W), E)] for n in ("fmax", "fmin", "hypot", "logaddexp", "logaddexp2")})

@@ -39,7 +39,7 @@ from weifen.tape.tensor import unary_op
 
 __all__ = ["radians", "degrees", "deg2rad", "rad2deg", "hypot", "fmin", "fmax", "logaddexp",
            "logaddexp2", "sinc", "cbrt", "fabs", "nan_to_num", "real_if_close", "real", "imag",
-           "conj", "conjugate", "diff", "gradient", "trapezoid", "trapz"]
+           "conj", "conjugate", "angle", "diff", "gradient", "trapezoid", "trapz"]
 
 LN2 = math.log(2.0)
 
@@ -297,6 +297,22 @@ def conjugate(x: Any) -> Any:
     tensor([1.+1.j], dtype=complex128)
     """
     return conj(x)
+
+
+def angle(z: Any, deg: bool = False) -> Any:
+    """The argument of complex ``z`` (``arctan2(imag, real)``), as ``np.angle``; a real input
+    gives 0 or pi (zero derivative away from 0). JAX's convention: the gradient of
+    ``angle(z)`` is ``-i conj(z) / |z|**2``.
+
+    >>> import weifen as wf
+    >>> wf.angle(wf.tensor([1.0j, -1.0]), deg=True)
+    tensor([ 90., 180.])
+    """
+    from weifen.numpy.elementwise import arctan2
+
+    x = _raw(z)
+    a = arctan2(imag(x), real(x))
+    return a * (180.0 / math.pi) if deg else a
 
 
 # ---------------------------------------------------------------- differences and integrals
