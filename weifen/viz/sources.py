@@ -330,8 +330,8 @@ def from_expr(e: Any, values: bool = False, adjoints: bool = False,
         label, kind = _expr_label(node)
         if node is e and kind == "op":
             kind = "output"
-        lines = _extra([label], values, adjoints, vals.get(node),
-                       grads.get(node, 0.0) if node.op != "const" else "-")
+        lines = _extra([label], values, adjoints and kind != "const", vals.get(node),
+                       grads.get(node, 0.0))
         index[node] = p.add(f"e{k}", lines, kind)
         if kind == "input":
             p.pinned.append(index[node])
