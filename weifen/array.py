@@ -253,7 +253,12 @@ class ArrayMethods:
         return fn(*inputs)
 
     def __array_function__(self, func, types, args, kwargs):
-        fn = getattr(wnp, func.__name__, None)
+        if (getattr(func, "__module__", None) or "").startswith("numpy.fft"):
+            from weifen import fft  # np.fft.fft(tensor) is wf.fft.fft(tensor)
+
+            fn = getattr(fft, func.__name__, None)
+        else:
+            fn = getattr(wnp, func.__name__, None)
         if fn is None and func.__name__ in ("zeros_like", "ones_like", "full_like"):
             from weifen import creation
 
@@ -533,14 +538,15 @@ class ArrayMethods:
     def sort(self, axis=-1, kind=None, order=None):
         """Sort in place along ``axis`` and return None, as ``ndarray.sort`` (``wf.sort``
         returns a sorted copy); the derivative follows the elements, as for ``x[i] = v``."""
-        _in_place(self, wnp.sort(self, axis, kind, order), "sort")
+        _in_place(self, wnp.sort(wnp.copy(self), axis, kind, order), "sort")
 
     def partition(self, kth, axis=-1, kind="introselect", order=None):
         """Partition in place around ``kth`` and return None, as ``ndarray.partition``."""
-        _in_place(self, wnp.partition(self, kth, axis, kind, order), "partition")
+        _in_place(self, wnp.partition(wnp.copy(self), kth, axis, kind, order), "partition")
 
 
 def _in_place(x, new, name):
+    # ``new`` was computed from a copy of ``x``, so the graph saved nothing the write changes
     assign = getattr(x, "_assign", None)
     if assign is None:
         raise WeifenTypeError(f"{name}: an in-place {name} works on Tensors only; use "

@@ -98,10 +98,11 @@ def _axes(x: Any, s: Any, axes: Any, name: str) -> tuple[tuple, list]:
             raise AxisError(f"{name}: axis {a} is out of bounds for array of dimension {nd}")
         out.append(a % nd)
     if s is None:
-        s = [None] * len(out)
-    elif len(s) != len(out):
+        return tuple(out), [None] * len(out)
+    if len(s) != len(out):
         raise WeifenValueError(f"{name}: shape and axes have different lengths")
-    return tuple(out), [None if v == -1 else v for v in s]
+    # -1: the input's own length along that axis (no cropping or padding)
+    return tuple(out), [shape_of(x)[a] if v == -1 else v for a, v in zip(out, s)]
 
 
 def _neg(axes: Sequence[int], nd: int) -> tuple:

@@ -386,6 +386,8 @@ def sort(a: Any, axis: Any = -1, kind: Any = None, order: Any = None, *,
             [3., 2.]])
     """
     x, ax = _flat_axis(_raw(a), axis)
+    if kind is None and stable is None:
+        stable = True  # equal values: each output takes its input in order (as jax.numpy)
     return take_along_axis(x, argsort(x, ax, kind, order, stable=stable), ax)
 
 

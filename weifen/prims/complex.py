@@ -64,4 +64,6 @@ complex_p = Primitive("complex", _complex, broadcasts=True, keep=((), ()),
 for _p in (real_p, imag_p, conj_p, complex_p):
     _p.batch = elementwise(_p)
 
-__all__ = ["real_p", "imag_p", "conj_p", "complex_p"]
+real_cotangent = _re  # for the rules of other real outputs of complex values (irfft)
+
+__all__ = ["real_p", "imag_p", "conj_p", "complex_p", "real_cotangent"]

@@ -27,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 
 from weifen.core.primitive import Primitive
-from weifen.prims.complex import conj_p, real_p
+from weifen.prims.complex import conj_p, real_cotangent, real_p
 from weifen.prims.shape import pad_p, shape_of
 
 _SWAP = {"backward": "forward", "forward": "backward", "ortho": "ortho"}
@@ -80,7 +80,9 @@ def half_weights(n: int, dtype) -> np.ndarray:
 
 
 def _irfft_vjp(g, out, y, axes=(-1,), norm="backward", n=None):
-    # crop(ifft(g)) of a real g is conj(rfft(g)) with the norm's scaling moved across
+    # crop(ifft(g)) of a real g is conj(rfft(g)) with the norm's scaling moved across (a
+    # complex g, from a product with a complex number, is projected: the output is real)
+    g = real_cotangent(g)
     ct = conj_p(rfft_p(g, axes=axes, norm=_SWAP[norm], n=n))
     dt = np.result_type(getattr(g, "dtype", np.float64), np.float32)
     w = half_weights(n, dt).reshape((-1,) + (1,) * (-1 - axes[-1]))
