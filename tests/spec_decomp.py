@@ -462,4 +462,104 @@ LSTSQ = [
            smooth2=False, float32=False),
 ]
 
-SPECS_DECOMP: list[OpSpec] = SVD + EIG + QR + PINV + LSTSQ
+# ============================================================================ NumPy 2's names
+def _vnorm(xp, x, **k):
+    if _torch(xp):
+        return xp.torch.linalg.vector_norm(x, ord=k.get("ord", 2), dim=k.get("axis"),
+                                           keepdim=k.get("keepdims", False))
+    return xp.linalg.vector_norm(x, **k)
+
+
+def _mnorm(xp, x, **k):
+    if _torch(xp):
+        return xp.torch.linalg.matrix_norm(x, ord=k.get("ord", "fro"),
+                                           keepdim=k.get("keepdims", False))
+    return xp.linalg.matrix_norm(x, **k)
+
+
+def _diag2(xp, x, offset=0):
+    if _torch(xp):
+        return xp.torch.diagonal(x, offset, -2, -1)
+    return xp.linalg.diagonal(x, offset=offset)
+
+
+def _trace2(xp, x, offset=0):
+    return _diag2(xp, x, offset).sum(-1) if _torch(xp) else xp.linalg.trace(x, offset=offset)
+
+
+def _vecdot(xp, a, b, axis=-1):
+    if _torch(xp):
+        return xp.torch.linalg.vecdot(a, b, dim=axis)
+    return xp.linalg.vecdot(a, b, axis=axis)
+
+
+def _x(desc, shape, kw=None, make=None, oracles=("torch", "jax")):
+    def build(rng):
+        v = (make or (lambda r, s: r.uniform(-2, 2, s)))(rng, shape)
+        return Sample(desc, (v,), dict(kw or {}), oracles=oracles)
+    return build
+
+
+def _samples(*builders):
+    return lambda rng: [b(rng) for b in builders]
+
+
+def _nz(rng, shape):
+    """Nonzero entries with distinct magnitudes (max/min norms never tie)."""
+    n = int(np.prod(shape))
+    return ((0.3 + 0.2 * rng.permutation(n)) * rng.choice([-1.0, 1.0], n)).reshape(shape)
+
+
+NUMPY2 = [
+    OpSpec("linalg.matrix_transpose", lambda x: wf.linalg.matrix_transpose(x),
+           lambda xp, x: xp.linalg.matrix_transpose(x) if not _torch(xp) else _sw(xp, x),
+           _samples(_x("(2,3)", (2, 3)), _x("(2,3,4)", (2, 3, 4))), "real"),
+    OpSpec("linalg.vector_norm", lambda x, **k: wf.linalg.vector_norm(x, **k), _vnorm,
+           _samples(_x("(2,3,4)", (2, 3, 4), {}, _nz), _x("axis1", (2, 3), {"axis": 1}, _nz),
+                    _x("axis(0,2)keep", (2, 3, 2), {"axis": (0, 2), "keepdims": True}, _nz),
+                    _x("ord3", (4,), {"ord": 3}, _nz), _x("ord-1", (4,), {"ord": -1}, _nz),
+                    _x("ordinf", (2, 3), {"ord": np.inf, "axis": -1}, _nz)),
+           "nonzero entries, distinct magnitudes", grad_rtol=1e-4),
+    OpSpec("linalg.matrix_norm", lambda x, **k: wf.linalg.matrix_norm(x, **k), _mnorm,
+           _samples(_x("fro", (2, 3, 4), {}, _nz),
+                    _x("nuc", (3, 4), {"ord": "nuc"}, sv_matrix),
+                    _x("2keep", (2, 3, 3), {"ord": 2, "keepdims": True}, sv_matrix),
+                    _x("-2", (4, 3), {"ord": -2}, sv_matrix), _x("1", (3, 3), {"ord": 1}, _nz),
+                    _x("-inf", (2, 3, 3), {"ord": -np.inf}, _nz)),
+           "distinct singular values / distinct magnitudes (no ties in max/min)", **TOL),
+    OpSpec("linalg.cond", lambda x, **k: wf.linalg.cond(x, **k),
+           lambda xp, x, **k: xp.linalg.cond(x, **k),
+           _samples(_x("(3,3)", (3, 3), {}, sv_matrix), _x("(4,2)", (4, 2), {}, sv_matrix),
+                    _x("(2,3,3)p-2", (2, 3, 3), {"p": -2}, sv_matrix),
+                    # torch 2.13's backward of cond(p != 2) fails (an in-place write)
+                    _x("(3,3)pfro", (3, 3), {"p": "fro"}, sv_matrix, ("jax",)),
+                    _x("(3,3)p1", (3, 3), {"p": 1}, sv_matrix, ("jax",))),
+           "singular values 0.3 apart", **TOL),
+    OpSpec("linalg.matrix_rank", lambda x, **k: wf.linalg.matrix_rank(x, **k),
+           lambda xp, x, **k: xp.linalg.matrix_rank(x, **k),
+           _samples(_x("(3,3)", (3, 3), {}, sv_matrix), _x("rank2(5,4)", (5, 4), {}, _low_rank),
+                    _x("(2,3,4)", (2, 3, 4), {}, sv_matrix),
+                    _x("rank2tol", (5, 4), {"tol": 0.1}, _low_rank)),
+           "full or low rank", differentiable=False, smooth2=False, float32=False),
+    OpSpec("linalg.multi_dot", lambda *xs: wf.linalg.multi_dot(list(xs)),
+           lambda xp, *xs: xp.linalg.multi_dot(list(xs)),
+           _gen(("(3,)(3,5)(5,2)(2,)", (lambda r, s: r.uniform(-1, 1, s)),
+                 ((3,), (3, 5), (5, 2), (2,)), {}),
+                ("(2,3)(3,4)(4,5)", (lambda r, s: r.uniform(-1, 1, s)),
+                 ((2, 3), (3, 4), (4, 5)), {}),
+                ("(4,2)(2,3)", (lambda r, s: r.uniform(-1, 1, s)), ((4, 2), (2, 3)), {})),
+           "real"),
+    OpSpec("linalg.diagonal", lambda x, **k: wf.linalg.diagonal(x, **k), _diag2,
+           _samples(_x("(3,3)", (3, 3)), _x("(2,3,4)offset1", (2, 3, 4), {"offset": 1})),
+           "real"),
+    OpSpec("linalg.trace", lambda x, **k: wf.linalg.trace(x, **k), _trace2,
+           _samples(_x("(3,3)", (3, 3)), _x("(2,3,4)offset-1", (2, 3, 4), {"offset": -1})),
+           "real"),
+    OpSpec("linalg.vecdot", lambda a, b, **k: wf.linalg.vecdot(a, b, **k), _vecdot,
+           _gen(("(2,3).(3,)", (lambda r, s: r.uniform(-1, 1, s)), ((2, 3), (3,)), {}),
+                ("(2,3).(2,3)axis0", (lambda r, s: r.uniform(-1, 1, s)), ((2, 3), (2, 3)),
+                 {"axis": 0})),
+           "real"),
+]
+
+SPECS_DECOMP: list[OpSpec] = SVD + EIG + QR + PINV + LSTSQ + NUMPY2

@@ -93,6 +93,14 @@ CASES.update({
     "linalg.pinv": [((R,), E), ((S,), {"hermitian": True})],
     "linalg.matrix_power": [((S, 3), E), ((S, -2), E), ((S, 0), E)],
     "linalg.lstsq": [((R.T, V), E), ((S, R.T), E)],
+    "linalg.matrix_transpose": [((R,), E)],
+    "linalg.vector_norm": [((R,), E), ((R,), {"axis": 1, "ord": 3})],
+    "linalg.matrix_norm": [((S,), E), ((S,), {"ord": "nuc"})],
+    "linalg.cond": [((S,), E), ((S,), {"p": "fro"})],
+    "linalg.matrix_rank": [((S,), E)],
+    "linalg.multi_dot": [(([S, R.T, U[:2]],), E)],
+    "linalg.diagonal": [((S,), {"offset": 1})], "linalg.trace": [((S,), E)],
+    "linalg.vecdot": [((R, U), E)],
 })
 # the NumPy extras (issue 12)
 CASES.update({n: [((U,), E)] for n in (

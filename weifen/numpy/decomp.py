@@ -1,5 +1,7 @@
 """User-facing decompositions of ``wf.linalg``: ``svd svdvals eig eigvals qr pinv
-matrix_power lstsq``, with NumPy 2's names, signatures and result types.
+matrix_power lstsq``, with NumPy 2's names, signatures and result types; and NumPy 2's
+other ``linalg`` names, as composites: ``matrix_transpose vector_norm matrix_norm cond
+matrix_rank multi_dot diagonal trace vecdot``.
 
 ``svd``, ``eig`` and ``qr`` slice their factors out of one primitive each (see
 :mod:`weifen.prims.decomp`); ``matrix_power`` is a composite of products (and ``inv`` for
@@ -35,7 +37,8 @@ from weifen.prims import reduce as R
 from weifen.prims.shape import reshape_p, shape_of
 
 __all__ = ["svd", "svdvals", "eig", "eigvals", "qr", "pinv", "matrix_power", "lstsq",
-           "SVDResult", "EigResult", "QRResult"]
+           "matrix_transpose", "vector_norm", "matrix_norm", "cond", "matrix_rank", "multi_dot",
+           "diagonal", "trace", "vecdot", "SVDResult", "EigResult", "QRResult"]
 
 
 class SVDResult(NamedTuple):
@@ -320,3 +323,215 @@ def lstsq(a: Any, b: Any, rcond: Any = None) -> tuple:
     if vector:
         x = reshape_p.bind(x, shape=(n,))
     return _t(x), _t(res), _t(rank), _t(s)
+
+
+# ---------------------------------------------------------------- NumPy 2's other names
+def matrix_transpose(x: Any, /) -> Any:
+    """The transpose of each matrix in the last two axes, as ``np.linalg.matrix_transpose``.
+
+    >>> import weifen as wf
+    >>> wf.linalg.matrix_transpose(wf.ones((2, 3, 4))).shape
+    (2, 4, 3)
+    """
+    return _t(LA._swap_last(_matrices("matrix_transpose", x)))
+
+
+def vector_norm(x: Any, /, *, axis: Any = None, keepdims: bool = False, ord: Any = 2) -> Any:
+    """Vector norms over ``axis`` (None: every axis; a tuple: those axes as one vector), as
+    ``np.linalg.vector_norm``; ``ord`` as for vectors in :func:`wf.linalg.norm`.
+
+    >>> import weifen as wf
+    >>> wf.linalg.vector_norm(wf.tensor([[3.0, 0.0], [0.0, 4.0]]))
+    tensor(5.)
+    """
+    from weifen.numpy.linalg import norm
+    from weifen.prims.shape import transpose_p
+
+    x = _raw(x)
+    shape = shape_of(x)
+    nd = len(shape)
+    axes = tuple(range(nd)) if axis is None else (axis,) if isinstance(axis, int) else \
+        tuple(axis)
+    if len(axes) == 1:
+        return norm(x, ord=ord, axis=axes[0], keepdims=keepdims)
+    axes = tuple(a % nd for a in axes)
+    rest = tuple(i for i in range(nd) if i not in axes)
+    y = transpose_p.bind(x, axes=rest + axes) if rest + axes != tuple(range(nd)) else x
+    size = int(np.prod([shape[i] for i in axes], dtype=np.int64))
+    y = reshape_p.bind(y, shape=tuple(shape[i] for i in rest) + (size,))
+    r = norm(y, ord=ord, axis=-1)
+    if keepdims:
+        r = reshape_p.bind(r, shape=tuple(1 if i in axes else shape[i] for i in range(nd)))
+    return _t(r)
+
+
+def matrix_norm(x: Any, /, *, keepdims: bool = False, ord: Any = "fro") -> Any:
+    """Matrix norms of the last two axes, as ``np.linalg.matrix_norm`` (``ord`` as for
+    matrices in :func:`wf.linalg.norm`).
+
+    >>> import weifen as wf
+    >>> wf.linalg.matrix_norm(wf.tensor([[3.0, 0.0], [0.0, -4.0]]), ord="nuc")
+    tensor(7.)
+    """
+    from weifen.numpy.linalg import norm
+
+    return norm(_matrices("matrix_norm", x), ord=ord, axis=(-2, -1), keepdims=keepdims)
+
+
+def cond(x: Any, p: Any = None) -> Any:
+    """The condition number of each matrix, as ``np.linalg.cond``: ``p`` None, 2 or -2 from
+    the singular values, otherwise ``norm(x, p) * norm(inv(x), p)`` (square matrices).
+
+    >>> import weifen as wf
+    >>> wf.linalg.cond(wf.tensor([[2.0, 0.0], [0.0, 0.5]]))
+    tensor(4.)
+    """
+    from weifen.numpy.linalg import norm
+
+    x = _matrices("cond", x)
+    if p is None or (not isinstance(p, str) and p in (2, -2)):
+        s = D.svdvals_p.bind(x, hermitian=False)
+        k = shape_of(s)[-1]
+        big = D._cut(s, 0, 1)
+        small = D._cut(s, k - 1, k)
+        r = E.div_p.bind(small, big) if p == -2 else E.div_p.bind(big, small)
+        return _t(reshape_p.bind(r, shape=tuple(shape_of(r)[:-1])))
+    x = _matrices("cond", x, square=True)
+    try:
+        inv = LA.inv_p.bind(x)
+    except WeifenValueError:  # singular: NumPy says inf, where no derivative exists
+        return _t(np.linalg.cond(_values(x), p))
+    return norm(x, ord=p, axis=(-2, -1)) * norm(inv, ord=p, axis=(-2, -1))
+
+
+def matrix_rank(A: Any, tol: Any = None, hermitian: bool = False, *, rtol: Any = None) -> Any:
+    """The number of singular values above ``tol`` (default ``max(S) * rtol``, ``rtol``
+    defaulting to ``max(m, n) * eps``), as ``np.linalg.matrix_rank``: an integer, with no
+    derivative.
+
+    >>> import weifen as wf
+    >>> wf.linalg.matrix_rank(wf.tensor([[1.0, 2.0], [2.0, 4.0]]))
+    tensor(1)
+    """
+    if rtol is not None and tol is not None:
+        raise WeifenValueError("linalg.matrix_rank: `tol` and `rtol` can't be both set")
+    a = _raw(A)
+    if len(shape_of(a)) < 2:
+        return int(not np.all(_values(a) == 0))
+    if hermitian:
+        a = _hermitian_from_lower(_matrices("matrix_rank", a, square=True))
+    s = D.svdvals_p.bind(a, hermitian=bool(hermitian))
+    if tol is None:
+        if rtol is None:
+            m, n = shape_of(a)[-2:]
+            rtol = max(m, n) * float(np.finfo(np.dtype(E._dtype_of(s))).eps)
+        else:
+            rtol = np.asarray(_static(rtol, "rtol"))[..., None]
+        big = R.max_p.bind(s, axis=-1, keepdims=True) if shape_of(s)[-1] else 0.0
+        tol = E.mul_p.bind(big, rtol)
+    else:
+        tol = np.asarray(_static(tol, "tol"))[..., None]
+    above = E.gt_p.bind(s, tol)
+    return _t(E.astype_p.bind(R.sum_p.bind(above, axis=-1), dtype=np.dtype(np.intp)))
+
+
+def _chain_order(dims: list) -> dict:
+    """NumPy's optimal parenthesisation of a matrix chain (Cormen 15.2): the split points."""
+    n = len(dims) - 1
+    cost = {(i, i): 0 for i in range(n)}
+    split = {}
+    for length in range(1, n):
+        for i in range(n - length):
+            j = i + length
+            cost[i, j] = np.inf
+            for k in range(i, j):
+                q = cost[i, k] + cost[k + 1, j] + dims[i] * dims[k + 1] * dims[j + 1]
+                if q < cost[i, j]:
+                    cost[i, j], split[i, j] = q, k
+    return split
+
+
+def multi_dot(arrays: Any, *, out: Any = None) -> Any:
+    """The product of two or more matrices in the cheapest order, as
+    ``np.linalg.multi_dot`` (a 1-D first or last array is a row or column vector).
+
+    >>> import weifen as wf
+    >>> wf.linalg.multi_dot([wf.ones((2, 3)), wf.ones((3, 4)), wf.ones(4)])
+    tensor([12., 12.])
+    """
+    from weifen.numpy.linalg import dot
+
+    if out is not None:
+        raise WeifenValueError("linalg.multi_dot: out= is not supported; assign the result")
+    xs = [_raw(a) for a in arrays]
+    n = len(xs)
+    if n < 2:
+        raise WeifenValueError("linalg.multi_dot: expecting at least two arrays")
+    if n == 2:
+        return dot(xs[0], xs[1])
+    first, last = len(shape_of(xs[0])), len(shape_of(xs[-1]))
+    if first == 1:
+        xs[0] = reshape_p.bind(xs[0], shape=(1,) + tuple(shape_of(xs[0])))
+    if last == 1:
+        xs[-1] = reshape_p.bind(xs[-1], shape=tuple(shape_of(xs[-1])) + (1,))
+    if any(len(shape_of(a)) != 2 for a in xs):
+        raise ShapeError("linalg.multi_dot: the arrays must be 2-d (the first and last may "
+                         f"be 1-d), got shapes {[shape_of(a) for a in arrays]}")
+    dims = [shape_of(a)[0] for a in xs] + [shape_of(xs[-1])[1]]
+    if n == 3:
+        a0, a1b0, b1c0, c1 = dims
+        left = a0 * b1c0 * (a1b0 + c1) < a1b0 * c1 * (a0 + b1c0)
+        split = {(0, 2): 1 if left else 0, (0, 1): 0, (1, 2): 1}
+    else:
+        split = _chain_order(dims)
+
+    def prod(i: int, j: int) -> Any:
+        if i == j:
+            return xs[i]
+        k = split[i, j]
+        return LA.matmul_p.bind(prod(i, k), prod(k + 1, j))
+
+    r = prod(0, n - 1)
+    if first == 1 and last == 1:
+        return _t(reshape_p.bind(r, shape=()))
+    if first == 1 or last == 1:
+        return _t(reshape_p.bind(r, shape=(int(np.prod(shape_of(r), dtype=np.int64)),)))
+    return _t(r)
+
+
+def diagonal(x: Any, /, *, offset: int = 0) -> Any:
+    """The diagonals of the matrices in the last two axes, as ``np.linalg.diagonal``.
+
+    >>> import weifen as wf
+    >>> wf.linalg.diagonal(wf.tensor([[1.0, 2.0], [3.0, 4.0]]))
+    tensor([1., 4.])
+    """
+    return _t(LA.diagonal_p.bind(_matrices("diagonal", x), offset=offset, axis1=-2, axis2=-1))
+
+
+def trace(x: Any, /, *, offset: int = 0, dtype: Any = None) -> Any:
+    """The traces of the matrices in the last two axes, as ``np.linalg.trace``.
+
+    >>> import weifen as wf
+    >>> wf.linalg.trace(wf.ones((2, 3, 3)))
+    tensor([3., 3.])
+    """
+    d = LA.diagonal_p.bind(_matrices("trace", x), offset=offset, axis1=-2, axis2=-1)
+    if dtype is not None:
+        d = E.astype_p.bind(d, dtype=np.dtype(dtype))
+    return _t(R.sum_p.bind(d, axis=-1))
+
+
+def vecdot(x1: Any, x2: Any, /, *, axis: int = -1) -> Any:
+    """The dot products ``sum(conj(x1) * x2)`` along ``axis`` (other axes broadcast), as
+    ``np.linalg.vecdot``.
+
+    >>> import weifen as wf
+    >>> wf.linalg.vecdot(wf.tensor([[1.0, 2.0], [3.0, 4.0]]), wf.tensor([1.0, 1.0]))
+    tensor([3., 7.])
+    """
+    a, b = _raw(x1), _raw(x2)
+    sa, sb = shape_of(a), shape_of(b)
+    if not sa or not sb or sa[axis] != sb[axis]:
+        raise ShapeError(f"linalg.vecdot: shapes {sa} and {sb} differ along axis {axis}")
+    return _t(R.sum_p.bind(D._conj(a) * b, axis=axis))
