@@ -273,3 +273,8 @@ from spec_more import SPECS_MORE  # noqa: E402
 from spec_decomp import SPECS_DECOMP  # noqa: E402  (wf.linalg's decompositions)
 
 SPECS_EXTRA: list[OpSpec] = MORE + METHODS + OPERATORS + SPECS_MORE + SPECS_FFT + SPECS_DECOMP
+
+# wf.nn.functional's sliding windows (im2col/col2im primitives, conv2d, max_pool2d)
+from spec_conv import SPECS_CONV  # noqa: E402
+
+SPECS_EXTRA += SPECS_CONV

@@ -145,25 +145,58 @@ def random_split(dataset: Any, lengths: Sequence[float], generator: Any = None) 
 
 
 def default_collate(batch: list) -> Any:
-    """Stack a list of examples into a batch: Tensors and arrays are stacked along a new
-    first axis, numbers become a 1-D Tensor (ints int64, floats float64), and tuples, lists
-    and dicts of those are collated field by field (one level deep).
+    """Stack a list of examples into a batch, as torch's ``default_collate``: Tensors and
+    arrays are stacked along a new first axis, numbers become a 1-D Tensor (ints int64,
+    floats float64), and tuples, lists and dicts (nested) are collated field by field.
 
     >>> import weifen as wf
     >>> wf.data.default_collate([(wf.ones(2), 1), (wf.zeros(2), 0)])
     (tensor([[1., 1.],
             [0., 0.]]), tensor([1, 0]))
     """
-    first = batch[0]
-    if isinstance(first, dict):
-        return {k: _stack([b[k] for b in batch]) for k in first}
-    if isinstance(first, (tuple, list)):
-        cols = list(zip(*batch))
-        if any(len(b) != len(first) for b in batch):
-            raise WeifenValueError("default_collate: examples hold different numbers of fields")
-        out = [_stack(list(c)) for c in cols]
-        return tuple(out) if isinstance(first, tuple) else out
-    return _stack(batch)
+    leaves = [_leaves(b) for b in batch]
+    paths = [p for p, _ in leaves[0]]
+    for lv in leaves[1:]:
+        if [p for p, _ in lv] != paths:
+            raise WeifenValueError("default_collate: the examples have different structures")
+    stacked = {p: _stack([lv[i][1] for lv in leaves]) for i, p in enumerate(paths)}
+    return _rebuild(batch[0], stacked)
+
+
+def _leaves(x: Any) -> list:
+    """``(path, leaf)`` pairs of nested dicts, tuples and lists, in order, without recursion."""
+    out, stack = [], [((), x)]
+    while stack:
+        p, v = stack.pop()
+        if isinstance(v, dict):
+            stack.extend((p + (k,), v[k]) for k in reversed(list(v)))
+        elif isinstance(v, (tuple, list)):
+            stack.extend((p + (i,), e) for i, e in reversed(list(enumerate(v))))
+        else:
+            out.append((p, v))
+    return out
+
+
+def _rebuild(skeleton: Any, values: dict) -> Any:
+    """``skeleton``'s nesting with the leaf at each path replaced by ``values[path]``."""
+    if not isinstance(skeleton, (dict, tuple, list)):
+        return values[()]
+    built: dict = {}
+    stack = [((), skeleton, False)]
+    while stack:  # post-order: a container after its children
+        p, v, ready = stack.pop()
+        if not isinstance(v, (dict, tuple, list)):
+            built[p] = values[p]
+        elif not ready:
+            stack.append((p, v, True))
+            keys = list(v) if isinstance(v, dict) else range(len(v))
+            stack.extend((p + (k,), v[k], False) for k in keys)
+        elif isinstance(v, dict):
+            built[p] = {k: built[p + (k,)] for k in v}
+        else:
+            items = [built[p + (i,)] for i in range(len(v))]
+            built[p] = tuple(items) if isinstance(v, tuple) else items
+    return built[()]
 
 
 def _stack(items: list) -> Any:

@@ -84,8 +84,8 @@ def _image(x: Any, name: str) -> tuple[Any, bool]:
 
 def conv2d(input: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: Any = 0,
            dilation: Any = 1, groups: int = 1) -> Any:
-    """2-D cross-correlation of ``input`` (N, C, H, W) with ``weight`` (O, C / groups, kh,
-    kw), plus ``bias`` (O,), as ``torch.nn.functional.conv2d``; ``padding`` is an int, a
+    """2-D cross-correlation of ``input`` (N, C, H, W) with ``weight`` (C_out, C / groups, kh,
+    kw), plus ``bias`` (C_out,), as ``torch.nn.functional.conv2d``; ``padding`` is an int, a
     pair, ``"valid"`` or ``"same"``.
 
     >>> import weifen as wf
@@ -104,9 +104,9 @@ def conv2d(input: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: 
         raise ShapeError(f"{name}: weight must have shape (out_channels, in_channels / groups, "
                          f"kh, kw), got {tuple(ws)}")
     N, C, H, W = shape_of(x)
-    O, Cg, kh, kw = ws
+    Co, Cg, kh, kw = ws
     G = int(groups)
-    if G < 1 or C % G or O % G or Cg * G != C:
+    if G < 1 or C % G or Co % G or Cg * G != C:
         raise ShapeError(
             f"{name}: input with {C} channels, weight of shape {tuple(ws)} and groups={G} do "
             f"not fit: expected in_channels = weight.shape[1] * groups = {Cg * G}, and "
@@ -117,19 +117,19 @@ def conv2d(input: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: 
     cols, Ho, Wo = _windows(x, name, (kh, kw), st, pad, dl)
     K, L = Cg * kh * kw, Ho * Wo
     if G == 1:
-        out = matmul_p.bind(reshape_p.bind(weight, shape=(O, K)),
+        out = matmul_p.bind(reshape_p.bind(weight, shape=(Co, K)),
                             reshape_p.bind(cols, shape=(N, K, L)))
     else:
-        out = matmul_p.bind(reshape_p.bind(weight, shape=(G, O // G, K)),
+        out = matmul_p.bind(reshape_p.bind(weight, shape=(G, Co // G, K)),
                             reshape_p.bind(cols, shape=(N, G, K, L)))
-    out = reshape_p.bind(out, shape=(N, O, Ho, Wo))
+    out = reshape_p.bind(out, shape=(N, Co, Ho, Wo))
     if bias is not None:
         bias = _raw(bias)
-        if tuple(shape_of(bias)) != (O,):
-            raise ShapeError(f"{name}: bias must have shape ({O},), got {shape_of(bias)}")
-        out = E.add_p.bind(out, reshape_p.bind(bias, shape=(O, 1, 1)))
+        if tuple(shape_of(bias)) != (Co,):
+            raise ShapeError(f"{name}: bias must have shape ({Co},), got {shape_of(bias)}")
+        out = E.add_p.bind(out, reshape_p.bind(bias, shape=(Co, 1, 1)))
     if unbatched:
-        out = reshape_p.bind(out, shape=(O, Ho, Wo))
+        out = reshape_p.bind(out, shape=(Co, Ho, Wo))
     return _t(out)
 
 

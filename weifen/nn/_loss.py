@@ -15,7 +15,6 @@ from weifen.errors import ShapeError, WeifenTypeError, WeifenValueError
 from weifen.numpy import elementwise as E
 from weifen.numpy import nn as N
 from weifen.numpy import reduce as R
-from weifen.numpy import shape as S
 from weifen.numpy._util import _raw, _t
 from weifen.prims.shape import shape_of
 
@@ -184,12 +183,21 @@ def _index_target(name: str, target: Any, s: tuple, cdim: int) -> np.ndarray:
     return t
 
 
-def _weight_vector(name: str, weight: Any, C: int, dtype: Any) -> np.ndarray | Any:
-    w = _raw(weight)
-    if tuple(shape_of(w)) != (C,):
+def _weight_vector(name: str, weight: Any, C: int, dtype: Any) -> np.ndarray:
+    """The class weights as a NumPy constant (torch gives them no gradient either)."""
+    w = np.asarray(weight, dtype=dtype)
+    if w.shape != (C,):
         raise ShapeError(f"{name}: weight must have one entry per class, shape ({C},), got "
-                         f"{tuple(shape_of(w))}")
+                         f"{w.shape}")
     return w
+
+
+def _per_weight(total: Any, denom: np.ndarray) -> Any:
+    """``total / denom`` for the weighted mean; with nothing counted (every target ignored)
+    the value is nan and the gradient zero, as torch's."""
+    if denom == 0:
+        return total * 0.0 + np.nan
+    return total / denom
 
 
 def _nll(name: str, logp: Any, target: Any, weight: Any, ignore_index: int,
@@ -213,10 +221,11 @@ def _nll(name: str, logp: Any, target: Any, weight: Any, ignore_index: int,
         loss = -picked * wt if not valid.all() else -picked
     else:
         w = _weight_vector(name, weight, C, dt)
-        wt = S.take(w, tc) * valid.astype(dt)
+        wt = w[tc] * valid
         loss = -picked * wt
+    denom = wt.sum()
     if reduction == "mean":
-        out = R.sum(loss) / R.sum(wt)
+        out = _per_weight(R.sum(loss), denom)
     elif reduction == "sum":
         out = R.sum(loss)
     else:
@@ -226,11 +235,11 @@ def _nll(name: str, logp: Any, target: Any, weight: Any, ignore_index: int,
     if weight is None:
         smooth = -R.sum(logp, axis=cdim)
     else:
-        wb = S.reshape(_raw(weight), (C,) + (1,) * (len(s) - cdim - 1))
+        wb = _weight_vector(name, weight, C, dt).reshape((C,) + (1,) * (len(s) - cdim - 1))
         smooth = -R.sum(logp * wb, axis=cdim)
     smooth = E.where(valid, smooth, 0.0)
     if reduction == "mean":
-        ret = R.sum(smooth) / R.sum(wt)
+        ret = _per_weight(R.sum(smooth), denom)
     elif reduction == "sum":
         ret = R.sum(smooth)
     else:
@@ -286,7 +295,7 @@ def cross_entropy(input: Any, target: Any, weight: Any = None, ignore_index: int
         t = t * (1.0 - label_smoothing) + label_smoothing / C
     prod = logp * t
     if weight is not None:
-        w = _weight_vector(name, weight, C, None)
-        prod = prod * S.reshape(w, (C,) + (1,) * (len(s) - cdim - 1))
+        w = _weight_vector(name, weight, C, np.result_type(getattr(x, "dtype", np.float64)))
+        prod = prod * w.reshape((C,) + (1,) * (len(s) - cdim - 1))
     loss = -R.sum(prod, axis=cdim)
     return _reduce(loss, reduction)

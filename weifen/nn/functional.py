@@ -67,7 +67,8 @@ def elu(input: Any, alpha: float = 1.0, inplace: bool = False) -> Any:
     tensor([0., 2.])
     """
     x = _raw(input)
-    return E.where(x > 0, x, alpha * E.expm1(E.minimum(x, 0.0)))
+    pos = x > 0
+    return E.where(pos, x, alpha * E.expm1(E.where(pos, 0.0, x)))
 
 
 _SQRT_HALF = 1.0 / math.sqrt(2.0)

@@ -60,13 +60,6 @@ def _tensor_of(value: Any, what: str) -> Tensor:
                           f"{type(value).__name__}")
 
 
-def _addindent(s: str, n: int) -> str:
-    lines = s.split("\n")
-    if len(lines) == 1:
-        return s
-    return lines[0] + "\n" + "\n".join(" " * n + line for line in lines[1:])
-
-
 class Module:
     """Base class of models and layers: subclass it, assign parts in ``__init__`` (after
     ``super().__init__()``) and define ``forward``; calling the module calls ``forward``.
@@ -439,23 +432,23 @@ class Module:
     def _get_name(self) -> str:
         return type(self).__name__
 
-    def _compose_repr(self, children: list[tuple[str, str]]) -> str:
-        """Torch's layout, from the children's ``(key, repr)`` pairs."""
+    def _compose_repr(self, children: list) -> list:
+        """Torch's layout as lines ``(indent, text)`` and children ``(indent, prefix,
+        lines)``, from the children's ``(key, lines)`` pairs (rendered by ``_render``)."""
         extra = self.extra_repr()
         extra_lines = extra.split("\n") if extra else []
-        child_lines = [f"({k}): " + _addindent(r, 2) for k, r in children]
-        lines = extra_lines + child_lines
-        s = self._get_name() + "("
-        if lines:
-            if len(extra_lines) == 1 and not child_lines:
-                s += extra_lines[0]
-            else:
-                s += "\n  " + "\n  ".join(lines) + "\n"
-        return s + ")"
+        name = self._get_name()
+        if not extra_lines and not children:
+            return [(0, name + "()")]
+        if len(extra_lines) == 1 and not children:
+            return [(0, f"{name}({extra_lines[0]})")]
+        return ([(0, name + "(")] + [(2, t) for t in extra_lines]
+                + [(2, f"({k}): ", r) for k, r in children] + [(0, ")")])
 
     def __repr__(self) -> str:
-        # bottom-up without recursion: a child's text is made before its parent's
-        done: dict[int, str] = {}
+        # bottom-up without recursion: a child's lines are made before its parent's, and
+        # nothing is re-indented per level (the text is rendered once, at the end)
+        done: dict[int, list] = {}
         stack = [(self, False)]
         while stack:
             m, ready = stack.pop()
@@ -470,10 +463,29 @@ class Module:
                 if id(c) in done:
                     continue
                 if type(c).__repr__ is not Module.__repr__:
-                    done[id(c)] = repr(c)  # a module that prints itself its own way
+                    done[id(c)] = [(0, t) for t in repr(c).split("\n")]  # prints itself
                 else:
                     stack.append((c, False))
-        return done[id(self)]
+        return _render(done[id(self)])
+
+
+def _render(lines: list) -> str:
+    """The text of ``_compose_repr``'s lines: a child's first line follows its prefix, the
+    rest sit at the child's indent plus their own."""
+    out: list[str] = []
+    stack = [(0, iter(lines))]
+    while stack:
+        base, it = stack[-1]
+        e = next(it, None)
+        if e is None:
+            stack.pop()
+        elif len(e) == 2:
+            out.append(" " * (base + e[0]) + e[1])
+        else:
+            ind, prefix, child = e
+            out.append(" " * (base + ind) + prefix + child[0][1])
+            stack.append((base + ind, iter(child[1:])))
+    return "\n".join(out)
 
 
 def _dtype_error(module: Module, got: Any, want: Any) -> WeifenTypeError:
@@ -596,19 +608,19 @@ class ModuleList(Module):
     def __setitem__(self, i: int, module: Module) -> None:
         self.add_module(str(range(len(self))[i]), module)
 
-    def _compose_repr(self, children: list[tuple[str, str]]) -> str:
-        reprs = [r for _, r in children]
-        if not reprs:
-            return self._get_name() + "()"
-        blocks: list = []  # [start, end, repr]: runs of equal reprs print once
-        for i, r in enumerate(reprs):
-            if blocks and blocks[-1][2] == r:
+    def _compose_repr(self, children: list) -> list:
+        if not children:
+            return [(0, self._get_name() + "()")]
+        blocks: list = []  # [start, end, text, lines]: runs of equal children print once
+        for i, (_, r) in enumerate(children):
+            text = _render(r)
+            if blocks and blocks[-1][2] == text:
                 blocks[-1][1] = i
             else:
-                blocks.append([i, i, r])
-        lines = [_addindent(f"({a}): {r}" if a == b else f"({a}-{b}): {b - a + 1} x {r}", 2)
-                 for a, b, r in blocks]
-        return self._get_name() + "(\n  " + "\n  ".join(lines) + "\n)"
+                blocks.append([i, i, text, r])
+        return ([(0, self._get_name() + "(")]
+                + [(2, f"({a}): " if a == b else f"({a}-{b}): {b - a + 1} x ", r)
+                   for a, b, _, r in blocks] + [(0, ")")])
 
 
 class ModuleDict(Module):
