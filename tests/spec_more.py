@@ -63,6 +63,20 @@ def _rollaxis_ref(xp, x, axis, start=0):
     return xp.rollaxis(x, axis, start)
 
 
+def _make_diagonal_ref(xp, x, offset=0, axis1=0, axis2=1):
+    if _torch(xp):
+        return xp.torch.diag_embed(x, offset, axis1, axis2)
+    nd = x.ndim + 1
+    a1, a2 = axis1 % nd, axis2 % nd
+    n = x.shape[-1] + abs(offset)
+    rest = iter(x.shape[:-1])
+    out = np.zeros(tuple(n if i in (a1, a2) else next(rest) for i in range(nd)), x.dtype)
+    v = np.moveaxis(out, (a1, a2), (-2, -1))
+    i = np.arange(x.shape[-1])
+    v[..., i + max(-offset, 0), i + max(offset, 0)] = x
+    return out
+
+
 def _sort_ref(xp, x, axis=-1):
     if _torch(xp):
         if axis is None:
@@ -169,6 +183,11 @@ SHAPES = [
                 ("(4,3)k-1", (4, 3), {"k": -1}))),
     _row("diagflat", lambda x, k=0: wf.diagflat(x, k), lambda xp, x, k=0: xp.diagflat(x, k),
          _cases(("(2,2)", (2, 2), {}), ("(3,)k1", (3,), {"k": 1}))),
+    _row("make_diagonal", lambda x, **k: wf.make_diagonal(x, **k), _make_diagonal_ref,
+         _cases(("(4,)", (4,), {}), ("(3,4)axes-1,-2", (3, 4), {"axis1": -1, "axis2": -2}),
+                ("(2,3)offset1axes0,2", (2, 3), {"offset": 1, "axis1": 0, "axis2": 2}),
+                ("(2,3)offset-2axes2,0", (2, 3), {"offset": -2, "axis1": 2, "axis2": 0})),
+         jax_ref=None),
     _row("append", lambda x, v, **k: wf.append(x, v, **k),
          lambda xp, x, v, **k: xp.append(x, v, **k), _append_samples, torch_ref=None),
     *[_row(n, lambda x, ios, _n=n: getattr(wf, _n)(x, ios),

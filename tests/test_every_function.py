@@ -113,6 +113,7 @@ CASES.update({
     "append": [((U, V), E)], "kron": [((U, V), E)], "cross": [((U, V), E)],
     "argpartition": [((U, 1), E)], "partition": [((U, 1), E)],
     "diag": [((U,), E), ((S,), {"k": 1})], "diagflat": [((R,), E)],
+    "make_diagonal": [((R,), {"axis1": -1, "axis2": -2})],
     "gradient": [((U,), E), ((U, 0.5), E), ((S, P), {"axis": 0})],
     "vsplit": [((R, 2), E)], "hsplit": [((R, 3), E)], "dsplit": [((R.reshape(1, 2, 3), 3), E)],
     "fliplr": [((R,), E)], "roll": [((U, 1), E)], "rollaxis": [((R, 1), E)],

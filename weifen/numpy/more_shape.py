@@ -36,10 +36,10 @@ from weifen.prims import linalg as LA
 from weifen.prims import more as M
 from weifen.prims.shape import shape_of
 
-__all__ = ["roll", "rollaxis", "rot90", "flipud", "fliplr", "diag", "diagflat", "append",
-           "vsplit", "hsplit", "dsplit", "row_stack", "column_stack", "dstack", "atleast_3d",
-           "sort", "argsort", "partition", "argpartition", "take_along_axis", "kron", "cross",
-           "select", "where", "nonzero", "r_", "c_"]
+__all__ = ["roll", "rollaxis", "rot90", "flipud", "fliplr", "diag", "diagflat", "make_diagonal",
+           "append", "vsplit", "hsplit", "dsplit", "row_stack", "column_stack", "dstack",
+           "atleast_3d", "sort", "argsort", "partition", "argpartition", "take_along_axis",
+           "kron", "cross", "select", "where", "nonzero", "r_", "c_"]
 
 
 def _dtype(x: Any) -> np.dtype:
@@ -185,6 +185,30 @@ def diagflat(v: Any, k: int = 0) -> Any:
     (2, 2)
     """
     return diag(ravel(_raw(v)), k)
+
+
+def make_diagonal(D: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Any:
+    """The array whose ``diagonal(offset, axis1, axis2)`` is ``D`` (zero elsewhere): the
+    inverse of ``np.diagonal``, HIPS autograd's ``make_diagonal`` (torch's ``diag_embed``).
+
+    >>> import weifen as wf
+    >>> wf.make_diagonal(wf.tensor([[1.0, 2.0]]), axis1=-1, axis2=-2)
+    tensor([[[1., 0.],
+             [0., 2.]]])
+    """
+    x = _raw(D)
+    s = tuple(shape_of(x))
+    if not s:
+        raise WeifenValueError("make_diagonal: D must be at least 1-d")
+    nd = len(s) + 1
+    a1, a2 = _norm_axis(axis1, nd, "make_diagonal"), _norm_axis(axis2, nd, "make_diagonal")
+    if a1 == a2:
+        raise WeifenValueError("make_diagonal: axis1 and axis2 cannot be the same")
+    n = s[-1] + abs(operator.index(offset))
+    rest = iter(s[:-1])
+    shape = tuple(n if i in (a1, a2) else next(rest) for i in range(nd))
+    return _t(LA.embed_diagonal_p.bind(x, shape=shape, offset=operator.index(offset),
+                                       axis1=a1, axis2=a2))
 
 
 # ---------------------------------------------------------------- joining and splitting
