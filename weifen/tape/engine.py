@@ -339,6 +339,8 @@ def _as_grad(g: Any, t: Tensor, create_graph: bool) -> Tensor:
     d = t._data
     dt = getattr(d, "dtype", None)
     if dt is not None and getattr(g, "dtype", dt) != dt and not isinstance(g, Box):
+        if g.dtype.kind == "c" and dt.kind != "c":
+            g = g.real  # a real leaf's cotangent is the real part (JAX's convention)
         g = g.astype(dt)
     elif hasattr(g, "copy") and not isinstance(g, Box):
         g = g.copy()

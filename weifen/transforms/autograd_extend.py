@@ -91,6 +91,9 @@ class primitive:
         self.vjp_argnum: Callable | None = None  # maker(argnum, ans, args, kwargs)
         self.jvp_argnum: Callable | None = None  # rule(argnum, g, ans, args, kwargs)
         self._prims: dict = {}  # number of positional arguments -> weifen Primitive
+        # > 0 while one side is derived from the other: a rule that calls the function
+        # itself ("same") then traces through its body instead of recursing into the rule
+        self._deriving = 0
 
     def __repr__(self) -> str:
         return f"<weifen primitive {getattr(self, '__name__', 'f')}>"
@@ -103,6 +106,8 @@ class primitive:
             return self.fun(*args, **kwargs)
         if not any(traced(a) for a in args):  # constant Tensors only: plain arrays in
             return self.fun(*[_strip(a) for a in args], **kwargs)
+        if self._deriving:
+            return self.fun(*args, **kwargs)
         from weifen.transforms import _util as U
 
         prim = self._prims.get(len(args))
@@ -144,7 +149,7 @@ class primitive:
                 if jr is None:
                     raise NotImplementedError(f"VJP of {name} wrt argnum {i} not defined")
                 # transpose the linear JVP (custom_jvp's way): reverse mode of t -> J t
-                return _transpose(lambda t: jr(t, out, *xs, **kw), _zeros_at(xs[i]), g)
+                return self._derive(lambda t: jr(t, out, *xs, **kw), _zeros_at(xs[i]), g)
 
             return rule
 
@@ -157,13 +162,20 @@ class primitive:
                 if maker is None:
                     raise NotImplementedError(f"JVP of {name} wrt argnum {i} not defined")
                 # the VJP g -> J^T g is linear; its transpose is the JVP
-                return _transpose(maker(out, *xs, **kw), _zeros_at(out), dx)
+                return self._derive(maker(out, *xs, **kw), _zeros_at(out), dx)
 
             return rule
 
         return Primitive(f"primitive_{name}", impl, save_out=True, register=False,
                          vjp=tuple(vjp_rule(i) for i in range(n)),
                          jvp=tuple(jvp_rule(i) for i in range(n)))
+
+    def _derive(self, linear: Callable, at: Any, ct: Any) -> Any:
+        self._deriving += 1
+        try:
+            return _transpose(linear, at, ct)
+        finally:
+            self._deriving -= 1
 
     # ------------------------------------------------ autograd's deprecated method forms
     def defgrad(self, maker: Callable, argnum: int = 0) -> None:
