@@ -30,7 +30,15 @@ FILL = {"input": "#e8f0fe", "output": "#fde8e8", "const": "#fff8e1", "op": "#f5f
 
 class Drawing:
     """A laid-out picture: ``to_svg()``, ``to_dot()``, ``save(path)`` (``.svg``, ``.dot``
-    or ``.gv``, and ``.png`` when cairosvg is installed); Jupyter shows the SVG."""
+    or ``.gv``, and ``.png`` when cairosvg is installed); Jupyter shows the SVG.
+
+    >>> import weifen as wf
+    >>> d = wf.viz.draw(wf.viz.trace(lambda x: wf.exp(x) * x, 1.0))
+    >>> d.picture.lines
+    [['v_0: x1'], ['v_1: exp(v_0)'], ['v_2: v_1 * v_0']]
+    >>> d.layout.layer, d.layout.crossings
+    ([0, 1, 2], 0)
+    """
 
     def __init__(self, picture: Picture) -> None:
         self.picture = picture

@@ -226,7 +226,8 @@ class JacobianResult:
 
         at = ", ".join(f"{n} = {_fmt(self.point[n])}" for n in self.names)
         rows = [[""] + [f"d/d{n}" for n in self.names]]
-        rows += [[e] + [_fmt(v) for v in row] for e, row in zip(self.exprs, self.matrix)]
+        rows += [[e if len(e) <= 40 else e[:37] + "..."] + [_fmt(v) for v in row]
+                 for e, row in zip(self.exprs, self.matrix)]
         widths = [max(len(r[c]) for r in rows) for c in range(len(rows[0]))]
         widths[0] = max(widths[0], 8)
         lines = [f"Jacobian at {at} ({self.mode} mode)"]
@@ -272,7 +273,15 @@ def jacobian_expr(exprs: list, at: dict, mode: str = "auto") -> JacobianResult:
 
 def trace_report(expr: Any, at: dict, wrt: str | None = None, fmt: str = "text") -> str:
     """The three trace tables (forward, tangent seeded on ``wrt``, adjoint) of ``expr`` at
-    ``at``, as ``text``, ``markdown`` or ``html``."""
+    ``at``, as ``text``, ``markdown`` or ``html``.
+
+    >>> print(trace_report("x*x", {"x": 3.0}).split("\\n\\n")[2])
+    Adjoint (reverse-mode) trace
+    bar v_1 =  bar y           = 1
+    bar v_0 += 3 * bar v_1     = 3
+    bar v_0 += 3 * bar v_1     = 6
+    bar x   =  bar v_0         = 6
+    """
     if fmt not in ("text", "markdown", "html"):
         raise WeifenValueError(f"trace: format must be text, markdown or html, got {fmt!r}")
     t = trace_expr(expr, at)
