@@ -61,8 +61,8 @@ def _graph(args: argparse.Namespace) -> int:
     d = draw_expr(args.expr, parse_point(args.at) if args.at else None, args.values,
                   args.adjoints)
     d.save(args.output)
-    p = d.picture
-    print(f"wrote {args.output} ({len(p.ids)} boxes, {len(p.edges)} edges)")
+    nb, ne = len(d.picture.ids), len(d.picture.edges)
+    print(f"wrote {args.output} ({nb} box{'es' * (nb != 1)}, {ne} edge{'s' * (ne != 1)})")
     return 0
 
 
