@@ -155,6 +155,8 @@ class Expr(Box):
 
         return to_latex(self)
 
+    _repr_latex_ = lambda self: f"${self.to_latex()}$"  # Jupyter shows it typeset
+
     def subs(self, mapping: dict) -> Any:
         """Replace symbols (given as symbols or names) by numbers or expressions; a
         number comes back when no symbol is left."""
