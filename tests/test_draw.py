@@ -428,3 +428,13 @@ def test_the_checker_fails_the_straight_edges_of_the_quick_layout(monkeypatch):
     assert d.layout.quick
     with pytest.raises(AssertionError, match="passes through box"):
         check_geometry(d.to_svg(), _trace_edges(t))
+
+
+def test_jupyter_displays():
+    e = sym.parse("sin(x)/y")
+    latex = e._repr_latex_()
+    assert latex.startswith("$") and latex.endswith("$") and latex[1:-1] == e.to_latex()
+    t = wf.viz.trace(f_seed, 2.0, 5.0)
+    assert t._repr_svg_() == t.to_svg() and ET.fromstring(t._repr_svg_()) is not None
+    assert "object at 0x" not in repr(t) and repr(wf.viz.draw(t)).startswith("<Drawing: 7 boxes")
+    assert t.adjoint_table()._repr_html_().startswith("<table>")
