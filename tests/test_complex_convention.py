@@ -188,3 +188,14 @@ def test_holomorphic_grad_against_jax(k):
         _close(got, jax.grad(lambda a: jnp.sum(fj(a)), holomorphic=True)(jnp.asarray(z)))
     with pytest.warns(UserWarning, match="not complex"):
         wf.holomorphic_grad(f)(0.5)
+
+
+def test_casts_against_jax():
+    x = RNG.standard_normal(4) + 2.0
+    # to an integer: piecewise constant, no derivative flows back (it used to pass through)
+    f = lambda a: wf.sum(a.astype(np.int64) * a + wf.abs(a.astype(np.complex128) * 1j) ** 3)
+    fj = lambda a: jnp.sum(a.astype(jnp.int64) * a + jnp.abs(a.astype(jnp.complex128) * 1j) ** 3)
+    _close(wf.grad(f)(x), jax.grad(fj)(x))
+    t = RNG.standard_normal(4)
+    _close(wf.jvp(f, (x,), (t,))[1], jax.jvp(fj, (x,), (t,))[1])
+    _close(wf.hessian(f)(x), jax.hessian(fj)(x))

@@ -341,6 +341,8 @@ def _astype(x, dtype=None):
 
 # casting: the cotangent is cast back to the input's dtype
 def _astype_vjp(g, o, x, dtype=None):
+    if np.dtype(dtype).kind in "biu":  # integers and bools are piecewise constant: no
+        return None                    # derivative flows back through the cast (as in jax)
     if _is_cplx(g) and np.dtype(dtype).kind != "c":  # a real output's cotangent is real
         from weifen.prims.complex import real_p
 
@@ -350,7 +352,8 @@ def _astype_vjp(g, o, x, dtype=None):
 
 astype_p = Primitive("astype", _astype, keep=((0,),),
                      vjp=(_astype_vjp,),
-                     jvp=(lambda dx, o, x, dtype=None: astype_p(dx, dtype=dtype),))
+                     jvp=(lambda dx, o, x, dtype=None:
+                          None if np.dtype(dtype).kind in "biu" else astype_p(dx, dtype=dtype),))
 
 
 def _dtype_of(x):
