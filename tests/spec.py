@@ -662,5 +662,8 @@ EXCLUDED_PRIMS: dict[str, str] = {
               "checked against loops, torch and differences in tests/test_vmap.py",
     "gather_add": "the adjoint of gather: run by its vjp and second-order checks in "
                   "tests/test_vmap.py",
+    "pool_scatter": "the adjoint of pool_gather (max pooling's routing of the gradient to "
+                    "each window's first maximum): run by the vjp and second-order checks "
+                    "of the nn.functional.max_pool2d row",
 }
 

@@ -14,9 +14,9 @@ from weifen.errors import ShapeError, WeifenTypeError, WeifenValueError
 from weifen.numpy._util import _raw, _t
 from weifen.prims import elementwise as E
 from weifen.prims import reduce as R
-from weifen.prims.conv import col2im_p, im2col_p, out_size
+from weifen.prims.conv import col2im_p, im2col_p, out_size, pool_gather_p
 from weifen.prims.linalg import matmul_p
-from weifen.prims.shape import reshape_p, shape_of
+from weifen.prims.shape import reshape_p, shape_of, transpose_p
 
 
 def _pair(v: Any, name: str, what: str) -> tuple[int, int]:
@@ -54,7 +54,7 @@ def _padding(padding: Any, name: str, kernel: tuple, dilation: tuple,
 
 
 def _windows(x: Any, name: str, kernel: tuple, stride: tuple, pad: tuple, dilation: tuple,
-             pad_value: float = 0.0) -> tuple:
+             pad_value: float = 0.0, channels_last: bool = False) -> tuple:
     """im2col of ``x`` (..., H, W) -> ``(cols (..., kh, kw, Ho, Wo), Ho, Wo)``."""
     H, W = shape_of(x)[-2:]
     Ho = out_size(H, kernel[0], stride[0], pad[0][0] + pad[0][1], dilation[0])
@@ -66,8 +66,9 @@ def _windows(x: Any, name: str, kernel: tuple, stride: tuple, pad: tuple, dilati
     if min(stride) < 1 or min(dilation) < 1 or min(kernel) < 1:
         raise WeifenValueError(f"{name}: kernel, stride and dilation must be positive, got "
                                f"{kernel}, {stride}, {dilation}")
+    extra = {"channels_last": True} if channels_last else {}
     cols = im2col_p.bind(x, size=(H, W), kernel=kernel, stride=stride, padding=pad,
-                         dilation=dilation, pad_value=pad_value)
+                         dilation=dilation, pad_value=pad_value, **extra)
     return cols, Ho, Wo
 
 
@@ -114,23 +115,35 @@ def conv2d(input: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: 
     st = _pair(stride, name, "stride")
     dl = _pair(dilation, name, "dilation")
     pad = _padding(padding, name, (kh, kw), dl, st)
-    cols, Ho, Wo = _windows(x, name, (kh, kw), st, pad, dl)
-    K, L = Cg * kh * kw, Ho * Wo
+    K = Cg * kh * kw
     if G == 1:
-        out = matmul_p.bind(reshape_p.bind(weight, shape=(Co, K)),
-                            reshape_p.bind(cols, shape=(N, K, L)))
+        # one row of columns per output pixel (N * Ho * Wo, K) times the weight: a single
+        # matrix product forward and for each gradient
+        cols, Ho, Wo = _windows(x, name, (kh, kw), st, pad, dl, channels_last=True)
+        w2 = reshape_p.bind(transpose_p.bind(weight, axes=(2, 3, 1, 0)), shape=(K, Co))
+        rows = matmul_p.bind(reshape_p.bind(cols, shape=(N * Ho * Wo, K)), w2)
+        if bias is not None:  # (Co,) broadcasts along the rows
+            rows = E.add_p.bind(rows, _bias(bias, Co, name))
+            bias = None
+        out = transpose_p.bind(reshape_p.bind(rows, shape=(N, Ho, Wo, Co)), axes=(0, 3, 1, 2))
     else:
+        cols, Ho, Wo = _windows(x, name, (kh, kw), st, pad, dl)
+        L = Ho * Wo
         out = matmul_p.bind(reshape_p.bind(weight, shape=(G, Co // G, K)),
                             reshape_p.bind(cols, shape=(N, G, K, L)))
-    out = reshape_p.bind(out, shape=(N, Co, Ho, Wo))
+        out = reshape_p.bind(out, shape=(N, Co, Ho, Wo))
     if bias is not None:
-        bias = _raw(bias)
-        if tuple(shape_of(bias)) != (Co,):
-            raise ShapeError(f"{name}: bias must have shape ({Co},), got {shape_of(bias)}")
-        out = E.add_p.bind(out, reshape_p.bind(bias, shape=(Co, 1, 1)))
+        out = E.add_p.bind(out, reshape_p.bind(_bias(bias, Co, name), shape=(Co, 1, 1)))
     if unbatched:
         out = reshape_p.bind(out, shape=(Co, Ho, Wo))
     return _t(out)
+
+
+def _bias(bias: Any, Co: int, name: str) -> Any:
+    bias = _raw(bias)
+    if tuple(shape_of(bias)) != (Co,):
+        raise ShapeError(f"{name}: bias must have shape ({Co},), got {tuple(shape_of(bias))}")
+    return bias
 
 
 def _pool_geometry(name: str, kernel_size: Any, stride: Any, padding: Any, dilation: Any,
@@ -178,15 +191,15 @@ def max_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 
                          f"got {tuple(s)}")
     k, st, pad, d = _pool_geometry(name, kernel_size, stride, padding, dilation, ceil_mode,
                                    *s[-2:])
-    cols, Ho, Wo = _windows(x, name, k, st, pad, d, pad_value=-np.inf)
-    lead = tuple(s[:-2])
-    K, ax = k[0] * k[1], len(lead)
-    flat = reshape_p.bind(cols, shape=lead + (K, Ho, Wo))
-    # the first maximum of each window, as a mask with no derivative: the value is exact
-    # (x plus zeros) and the gradient reaches that one element, never split between ties
-    first = R.argmax_p.bind(flat, axis=ax, keepdims=True)
-    mask = E.eq_p.bind(first, np.arange(K).reshape((K, 1, 1)))
-    return _t(R.sum_p.bind(E.where_p.bind(mask, flat, 0.0), axis=ax, keepdims=False))
+    H, W = s[-2:]
+    Ho = out_size(H, k[0], st[0], pad[0][0] + pad[0][1], d[0])
+    Wo = out_size(W, k[1], st[1], pad[1][0] + pad[1][1], d[1])
+    if Ho < 1 or Wo < 1:
+        raise ShapeError(f"{name}: the kernel {k} (dilation {d}) does not fit the input of "
+                         f"spatial size {(H, W)} with padding {pad}")
+    # each window's first maximum: the gradient goes to that one element, as torch's
+    return _t(pool_gather_p.bind(x, x, size=(H, W), kernel=k, stride=st, padding=pad,
+                                 dilation=d))
 
 
 def avg_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0,
