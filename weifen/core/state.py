@@ -126,16 +126,17 @@ _DEFAULT_DTYPE: contextvars.ContextVar = contextvars.ContextVar(
 
 
 def get_default_dtype():
-    """The floating dtype that parameters and float factories use (float64 unless set).
+    """The floating dtype that parameters and float factories use (float64 unless set):
+    ``wf.float64`` or ``wf.float32`` themselves (so ``==`` and ``is`` both work).
 
     >>> import weifen as wf
-    >>> wf.get_default_dtype()
-    dtype('float64')
+    >>> wf.get_default_dtype() is wf.float64
+    True
     """
     import numpy as np
 
     d = _DEFAULT_DTYPE.get()
-    return np.dtype(np.float64) if d is None else d
+    return np.float64 if d is None else d
 
 
 def set_default_dtype(dtype) -> None:
@@ -163,4 +164,4 @@ def set_default_dtype(dtype) -> None:
     if d is None or d.kind != "f" or d.itemsize < 4:
         raise WeifenTypeError(f"set_default_dtype: only float32 and float64 are supported, "
                               f"got {dtype!r}")
-    _DEFAULT_DTYPE.set(None if d == np.float64 else d)
+    _DEFAULT_DTYPE.set(None if d == np.float64 else d.type)

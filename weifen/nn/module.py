@@ -516,7 +516,7 @@ def check_input(module: Module, x: Any, dtype: Any) -> Any:
 def param_dtype(dtype: Any) -> np.dtype:
     """A new layer's parameter dtype: the one given, else the default (float64 unless
     ``wf.set_default_dtype``)."""
-    dt = get_default_dtype() if dtype is None else np.dtype(dtype)
+    dt = np.dtype(get_default_dtype() if dtype is None else dtype)
     if dt.kind != "f":
         raise WeifenTypeError(f"parameters must be floating point, got dtype {dt}")
     return dt
