@@ -199,3 +199,48 @@ def test_casts_against_jax():
     t = RNG.standard_normal(4)
     _close(wf.jvp(f, (x,), (t,))[1], jax.jvp(fj, (x,), (t,))[1])
     _close(wf.hessian(f)(x), jax.hessian(fj)(x))
+
+
+# reductions, shape ops and linear algebra on complex values: VJPs and JVPs as JAX's
+MORE = {
+    "prod": (lambda z: wf.prod(z, axis=0), lambda z: jnp.prod(z, axis=0)),
+    "mean": (lambda z: wf.mean(z, axis=1), lambda z: jnp.mean(z, axis=1)),
+    "var": (lambda z: wf.var(z), lambda z: jnp.var(z)),  # real, as np.var of complex
+    "std": (lambda z: wf.std(z, axis=0), lambda z: jnp.std(z, axis=0)),
+    "cumsum": (lambda z: wf.cumsum(z, axis=0), lambda z: jnp.cumsum(z, axis=0)),
+    "cumprod": (lambda z: wf.cumprod(z, axis=1), lambda z: jnp.cumprod(z, axis=1)),
+    "dot": (lambda z: wf.dot(z, z[::-1]), lambda z: jnp.dot(z, z[::-1])),
+    "outer": (lambda z: wf.outer(z, z * 2), lambda z: jnp.outer(z, z * 2)),
+    "einsum": (lambda z: wf.einsum("ij,jk->ik", z, z.T), lambda z: jnp.einsum("ij,jk->ik", z, z.T)),
+    "tensordot": (lambda z: wf.tensordot(z, z, 1), lambda z: jnp.tensordot(z, z, 1)),
+    "trace": (lambda z: wf.trace(z), lambda z: jnp.trace(z)),
+    "norm": (lambda z: wf.linalg.norm(z), lambda z: jnp.linalg.norm(z)),
+    "norm1": (lambda z: wf.linalg.norm(z, ord=1, axis=0),
+              lambda z: jnp.linalg.norm(z, ord=1, axis=0)),
+    "inv": (lambda z: wf.linalg.inv(z), lambda z: jnp.linalg.inv(z)),
+    "solve": (lambda z: wf.linalg.solve(z, z[0]), lambda z: jnp.linalg.solve(z, z[0])),
+    "det": (lambda z: wf.linalg.det(z), lambda z: jnp.linalg.det(z)),
+    "pow": (lambda z: z ** z[::-1], lambda z: z ** z[::-1]),
+    "rpow": (lambda z: 2.0 ** z, lambda z: 2.0 ** z),
+    "logsumexp": (lambda z: wf.logsumexp(z, axis=0),
+                  lambda z: jax.scipy.special.logsumexp(z, axis=0)),
+    "where": (lambda z: wf.where(wf.real(z) > 1, z, z * z),
+              lambda z: jnp.where(jnp.real(z) > 1, z, z * z)),
+    "index": (lambda z: z[1:, ::-1][0], lambda z: z[1:, ::-1][0]),
+    "concatenate": (lambda z: wf.concatenate([z, z * 2]), lambda z: jnp.concatenate([z, z * 2])),
+    "fft": (lambda z: wf.fft.fft(z), lambda z: jnp.fft.fft(z)),
+    "real_matrix": (lambda z: wf.matmul(np.ones((2, 3)), z), lambda z: np.ones((2, 3)) @ z),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MORE))
+def test_more_ops_against_jax(name):
+    f, fj = MORE[name]
+    z = 0.5 * _c(3, 3) + 1.0
+    out, vjp_fn = wf.vjp(f, z)
+    outj, vjp_j = jax.vjp(fj, z)
+    _close(out, outj, 1e-9)
+    g = _ct(outj)
+    _close(vjp_fn(g)[0], vjp_j(g)[0], 1e-9)
+    t = _c(3, 3)
+    _close(wf.jvp(f, (z,), (t,))[1], jax.jvp(fj, (z,), (t,))[1], 1e-9)

@@ -111,6 +111,11 @@ def var(x: Any, axis: Any = None, dtype: Any = None, out: Any = None, ddof: int 
     x = _cast(x, dtype)
     axis = _axis(axis)
     d = x - mean(x, axis=axis, keepdims=True)
+    if getattr(d, "dtype", None) is not None and d.dtype.kind == "c":  # |d|**2: real, np.var
+        from weifen.prims.complex import conj_p, real_p
+
+        return sum(real_p.bind(d * conj_p.bind(d)), axis=axis, keepdims=keepdims) / (
+            _count(x, axis) - ddof)
     return sum(d * d, axis=axis, keepdims=keepdims) / (_count(x, axis) - ddof)
 
 
