@@ -36,6 +36,7 @@ from typing import Any
 
 import numpy as np
 
+from weifen.graph import types as T
 from weifen.graph.ir import ConstantOp, Node, PlaceholderOp, PrimOp
 
 UFUNCS = {
@@ -75,6 +76,9 @@ SCALAR_SAME = {"reshape", "broadcast_to", "transpose", "sum", "copy", "squeeze"}
 
 def _name(n: Node) -> str | None:
     return n.op.prim.name if isinstance(n.op, PrimOp) else None
+
+
+name_of = _name
 
 
 def _lit(v: Any) -> str | None:
@@ -161,6 +165,12 @@ def plan(nodes: list, outputs: list, inputs: list) -> dict:
             mode = "extern"
             s = new_store("extern", None)
             holds[id(n)] = [s]
+        elif not isinstance(a, T.Aval):  # a tuple-valued node (a fused region)
+            mode = "fresh"
+            held = [new_store("extern", None)]
+            for x in n.inputs:
+                held += holds.get(id(x), [])
+            holds[id(n)] = held
         elif a.weak or a.shape == () or a.dtype.kind not in "biufc":
             holds[id(n)] = []
         elif name in VIEWS or id(n) in dropped:
@@ -285,13 +295,19 @@ def generate(g: Any, fn_name: str = "run") -> tuple[str, dict, list]:
         ins = [var[id(x)] for x in n.inputs]
         buf = None
         if mode == "out":
-            if store.output and store.k not in fresh_made:
-                fresh_made.add(store.k)
-                store.var = f"f{store.k}"
-                body.append(f"    {store.var} = _empty({store.key[0]!r}, "
-                            f"{e.bind(store.key[1], 'dt')})")
-            buf = store.var
+            if inplace is not None:  # the dying input's own array
+                buf = var[id(inplace)]
+            else:
+                if store.output and store.k not in fresh_made:
+                    fresh_made.add(store.k)
+                    store.var = f"f{store.k}"
+                    body.append(f"    {store.var} = _empty({store.key[0]!r}, "
+                                f"{e.bind(store.key[1], 'dt')})")
+                buf = store.var
         body.append("    " + _statement(e, n, out, ins, buf))
+        if name_of(n) in T.VALUE_TYPED:
+            body.append(f"    {e.bind(T.guard, 'guard')}({out}, {e.bind(n._aval, 'a')}, "
+                        f"{e.param(name_of(n))})")
         var[id(n)] = out
     outs = ", ".join(var[id(o)] for o in g.outputs)
     if persistent:
@@ -450,8 +466,8 @@ def compile_graph(g: Any, name: str = "run") -> Compiled:
     def run(x0):
         f2 = _empty((3,), dt3)
         v0 = u_multiply_4(x0, 0.9, f2)
-        v1 = u_add_5(v0, 0.1, f2)
-        v2 = u_tanh_6(v1, f2)
+        v1 = u_add_5(v0, 0.1, v0)
+        v2 = u_tanh_6(v1, v1)
         return (v2,)
     <BLANKLINE>
     >>> c.fn(np.zeros(3))[0]

@@ -76,7 +76,8 @@ class Graph:
     # ------------------------------------------------------------------ running
     def __call__(self, *args: Any) -> Any:
         """Run the graph on arguments shaped like the example ones; returns NumPy values in
-        ``f``'s result structure."""
+        ``f``'s result structure (a list of the outputs' values for a graph built from
+        nodes, ``Graph(inputs, outputs)``)."""
         flat, tree = tree_flatten(list(args))
         if self.in_tree is not None and tree != self.in_tree:
             raise WeifenTypeError(f"{self.name}: the arguments' structure differs from the "
@@ -94,8 +95,7 @@ class Graph:
         if self._executor is None:
             self._executor = Executor(self.outputs)
         vals = self._executor.run(feed) if self.outputs else []
-        return vals[0] if self.out_tree is None and len(vals) == 1 else (
-            tree_unflatten(self.out_tree, vals) if self.out_tree is not None else vals)
+        return vals if self.out_tree is None else tree_unflatten(self.out_tree, vals)
 
     # ------------------------------------------------------------------ types
     def check(self) -> "Graph":

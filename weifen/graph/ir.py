@@ -109,13 +109,12 @@ class Node(ArrayMethods, Box):
 
     def _primal_data(self) -> Any:
         # what transforms read for shapes, dtypes and array types (identity seeds, zero
-        # tangents): a stand-in of the node's type. Values are never read through it:
-        # _concrete (bool, int, indices) refuses.
+        # tangents): the node's type with no values (reading numbers from it raises)
         a = self._aval if self._aval is not None else self.aval
         if a is None:
             raise WeifenTypeError(
                 f"graph node {_short(self)} has no value until an Executor runs it")
-        return T.placeholder(a)
+        return T.Abstract(a, f"graph node {_short(self)}")
 
     def _concrete(self) -> Any:
         raise _no_value(self, "its value")
@@ -197,13 +196,16 @@ class Node(ArrayMethods, Box):
     def __format__(self, spec: str) -> str:
         return format(str(self), spec)
 
+    # typed operands stage the matmul primitive (any ranks, NumPy's rules); untyped ones
+    # the classic MatMulOp (matrices), whose gradient reads shapes at run time
     def __matmul__(self, other: Any) -> "Node":
-        if isinstance(other, Box) and not isinstance(other, Node):
+        if isinstance(other, Box) and not isinstance(other, Node) or (
+                self._aval is not None and getattr(as_node(other), "_aval", None) is not None):
             return _stage("matmul", self, other)
         return matmul_op(self, as_node(other))
 
     def __rmatmul__(self, other: Any) -> "Node":
-        if isinstance(other, Box):
+        if isinstance(other, Box) or self._aval is not None:
             return _stage("matmul", other, self)
         return matmul_op(as_node(other), self)
 
@@ -700,9 +702,9 @@ class PrimOp(Op):
         if rules is None:
             raise NotImplementedError(f"no vjp rule for primitive {prim.name!r}")
         g = output_grad
-        if type(rules) is tuple:
+        if type(rules) is tuple:  # one rule per input (einsum declares up to 64)
             gs = [None if r is None else g if r is passthrough else r(g, node, *xs, **params)
-                  for r in rules]
+                  for r in rules[:len(xs)]]
         else:
             gs = list(rules(g, node, *xs, **params))
         if prim.broadcasts:

@@ -8,6 +8,7 @@ from typing import Any, Iterable
 import numpy as np
 
 from weifen.errors import ShapeError, WeifenError, WeifenTypeError, WeifenValueError
+from weifen.graph.types import VALUE_TYPED, guard
 from weifen.graph.ir import (MatMulOp, Node, PlaceholderOp, _short, add_op, oneslike_op,
                              zeroslike_op)
 
@@ -126,9 +127,12 @@ class Executor:
                     f"Executor.run: no value fed for variable {node.name!r}; add it to feed_dict")
             ins = [vals[x] for x in node.inputs]
             try:
-                vals[node] = node.op.compute(node, ins)
+                v = vals[node] = node.op.compute(node, ins)
             except (ValueError, TypeError) as e:
                 raise compute_error(node, ins, e) from None
+            if node._aval is not None and getattr(node.op, "prim", None) is not None and \
+                    node.op.prim.name in VALUE_TYPED:
+                guard(v, node._aval, node.op.prim.name)
         return [vals[n] for n in self.eval_node_list]
 
 

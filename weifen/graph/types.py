@@ -103,6 +103,95 @@ def placeholder(a: Aval) -> Any:
     return np.broadcast_to(fill, a.shape)
 
 
+_LIKE = {"zeros_like": np.zeros, "ones_like": np.ones, "empty_like": np.zeros,
+         "full_like": None}
+
+
+class Abstract:
+    """What a graph node hands to code that walks boxes down to their data (``_primal_data``):
+    its shape and dtype, with no values. Code that only reads the type (identity seeds,
+    zero tangents, ``np.zeros_like``) works; anything that would read numbers (``bool``,
+    ``float``, ``np.asarray``, a ufunc) raises instead of silently using stand-ins.
+
+    >>> a = Abstract(Aval((2,), np.dtype(np.float32)))
+    >>> np.zeros_like(a).dtype, a.shape
+    (dtype('float32'), (2,))
+    """
+
+    __slots__ = ("aval", "what")
+
+    def __init__(self, aval: Aval, what: str = "a graph node") -> None:
+        self.aval = aval
+        self.what = what
+
+    shape = property(lambda self: self.aval.shape)
+    dtype = property(lambda self: self.aval.dtype)
+    ndim = property(lambda self: len(self.aval.shape))
+    size = property(lambda self: self.aval.size)
+    weak = property(lambda self: self.aval.weak)
+
+    def _refuse(self, how: str = "the values") -> WeifenTypeError:
+        return WeifenTypeError(
+            f"{how} of {self.what} ({self.aval}) are not known while a graph is built (by "
+            "wf.graph, wf.make_graph or wf.jit): a decision on traced values cannot be "
+            "staged. Use wf.where(cond, a, b) for data-dependent choices, or make the "
+            "value a static argument (wf.jit(f, static_argnums=...))")
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> Any:
+        raise self._refuse()
+
+    def __array_ufunc__(self, ufunc: Any, method: str, *args: Any, **kwargs: Any) -> Any:
+        raise self._refuse()
+
+    def __array_function__(self, func: Any, types: Any, args: tuple, kwargs: dict) -> Any:
+        name = func.__name__
+        if name in _LIKE and args and args[0] is self:
+            shape = kwargs.get("shape") or self.aval.shape
+            dtype = kwargs.get("dtype") or self.aval.dtype
+            if name == "full_like":
+                return np.full(shape, args[1] if len(args) > 1 else kwargs["fill_value"],
+                               dtype=dtype)
+            return _LIKE[name](shape, dtype=dtype)
+        if name in ("shape", "ndim", "size"):
+            return getattr(self, name)
+        if name == "result_type":
+            return np.result_type(*[placeholder(a.aval) if isinstance(a, Abstract) else a
+                                    for a in args])
+        raise self._refuse()
+
+    def __bool__(self) -> bool:
+        raise self._refuse("the truth value")
+
+    def __float__(self) -> float:
+        raise self._refuse("float()")
+
+    def __int__(self) -> int:
+        raise self._refuse("int()")
+
+    __index__ = __int__
+    __complex__ = __float__
+
+    def __len__(self) -> int:
+        if not self.aval.shape:
+            raise TypeError("len() of a 0-d value")
+        return self.aval.shape[0]
+
+    def __repr__(self) -> str:
+        return f"Abstract({self.aval})"
+
+
+def _generic(a: Aval) -> Any:
+    """A full-rank, well-conditioned stand-in for matrix functions (rank and residual shapes
+    follow the generic case): fixed pseudo-random entries; square matrices symmetric (a
+    real spectrum) plus n times the identity."""
+    if a.weak or a.dtype.kind not in "fc" or len(a.shape) < 1:
+        return placeholder(a)
+    r = np.random.default_rng(12345).uniform(-0.5, 0.5, a.shape).astype(a.dtype)
+    if len(a.shape) >= 2 and a.shape[-1] == a.shape[-2]:  # symmetric: a real spectrum
+        r = (r + np.swapaxes(r, -1, -2)) / 2 + a.shape[-1] * np.eye(a.shape[-1], dtype=a.dtype)
+    return r
+
+
 def _eye_placeholder(a: Aval) -> Any:
     if a.weak or len(a.shape) < 2 or a.shape[-1] != a.shape[-2] or a.dtype.kind not in "fc":
         return placeholder(a)
@@ -185,7 +274,9 @@ def infer_prim(prim: Any, params: dict, avals: list, consts: list) -> Aval:
     rule = SHAPE_RULES.get(prim.name)
     if rule is not None:
         return rule(avals, **params)
-    vals = [placeholder(a) if c is None else c for a, c in zip(avals, consts)]
+    mod = getattr(prim.impl, "__module__", "") or ""
+    stand_in = _generic if mod.endswith((".linalg", ".decomp")) else placeholder
+    vals = [stand_in(a) if c is None else c for a, c in zip(avals, consts)]
     try:
         r = _run(prim.impl, vals, params, prim, linalg_retry=False)
     except np.linalg.LinAlgError:
@@ -283,6 +374,23 @@ def _einsum_rule(avals: list, subscripts: str) -> Aval:
 SHAPE_RULES: dict = {"matmul": _matmul_rule, "einsum": _einsum_rule}
 
 
+# primitives whose result type depends on the values (NumPy's eig is real when every
+# eigenvalue is): typed from stand-ins, and checked at run time
+VALUE_TYPED = {"eig", "eigvals"}
+
+
+def guard(v: Any, a: Aval, name: str) -> Any:
+    """``v`` if it has type ``a``; else a WeifenTypeError saying the op's type depends on
+    its values (what a graph typed once cannot follow)."""
+    dt = getattr(v, "dtype", None)
+    if dt is not None and (dt != a.dtype or tuple(v.shape) != a.shape):
+        raise WeifenTypeError(
+            f"{name}: its result type depends on the values ({a} when the graph was made, "
+            f"{aval_of(v)} now), which a staged graph cannot follow; call it outside "
+            "make_graph / jit, or make the result's type fixed (e.g. take wf.real / cast)")
+    return v
+
+
 def check_feed(a: Aval, v: Any, name: str) -> None:
     """Raise when a fed value does not fit a typed variable's shape."""
     s = tuple(np.shape(v)) if not hasattr(v, "shape") else tuple(v.shape)
@@ -291,5 +399,5 @@ def check_feed(a: Aval, v: Any, name: str) -> None:
                          f"shape {s}; feed the declared shape or make the graph again")
 
 
-__all__ = ["Aval", "aval_of", "make_aval", "placeholder", "infer_prim", "infer_compute",
+__all__ = ["Aval", "Abstract", "aval_of", "make_aval", "placeholder", "infer_prim", "infer_compute",
            "is_elementwise", "elementwise_prims", "matmul_shape", "check_feed"]

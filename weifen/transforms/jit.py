@@ -259,6 +259,8 @@ def _aval(v: Any) -> T.Aval:
         from weifen.transforms._util import concrete
 
         d = concrete(v)
+        if isinstance(d, T.Abstract):  # a graph node under the box: its own type
+            return T.Aval(tuple(v.shape), d.aval.dtype, d.aval.weak and tuple(v.shape) == ())
         weak = type(d) in (float, int, bool, complex)
         dt = T.aval_of(d).dtype
         return T.Aval(tuple(v.shape), dt, weak and tuple(v.shape) == ())

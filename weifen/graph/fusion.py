@@ -1,0 +1,330 @@
+"""Elementwise fusion regions: maximal groups of elementwise ops of one shape, forward and
+backward alike, replaced by one :class:`FusedOp` node each.
+
+A region is built in program order. An elementwise primitive whose result has the full
+shape ``S`` of a region joins the region of one of its inputs when every other input is
+either in that region or computed before the region started (so it cannot depend on the
+region: the region stays one step of the program, with no cycle through the rest of the
+graph). A gradient graph's backward ops consume forward values of the same shape, so
+the forward chain and its backward chain end up in one region, and the forward values
+the backward pass reads never have to be stored as arrays by a compiled backend (numba
+keeps them in registers: one loop over the elements does it all).
+
+A :class:`FusedOp` node takes the region's external inputs and computes a tuple: the
+region's members that something outside uses (``proj`` nodes pick them out). Its inner
+program is a list of ``(primitive, params, args)``; an argument is ``("i", k)`` (external
+input ``k``), ``("t", j)`` (the inner value ``j``) or ``("c", number)`` (a Python number
+or 0-d constant written into the code).
+
+>>> import numpy as np
+>>> import weifen as wf
+>>> f = wf.value_and_grad(lambda x: wf.tanh(x * 0.9 + 0.1).sum())
+>>> print(fuse(wf.make_graph(f, np.ones(4)).optimize()))
+{ lambda c0:f64[4] ; x:f64[4]. let
+    a:(f64[4],f64[4]) = fused x c0 {
+        t0:f64[4] = mul i0 0.9
+        t1:f64[4] = add t0 0.1
+        t2:f64[4] = tanh t1
+        t3:f64[4] = mul t2 t2
+        t4:f64[4] = sub i1 t3
+        t5:f64[4] = mul t4 0.9
+      out (t2 t5) }
+    b:f64[4] = proj[i=0] a
+    c:f64[4] = proj[i=1] a
+    d:f64[] = sum[axis=None keepdims=False] b
+  in (d c) }
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from weifen.graph import types as T
+from weifen.graph.ir import ConstantOp, Node, Op, PlaceholderOp, PrimOp
+
+# elementwise primitives the fused kernels know how to write as scalar code
+FUSIBLE = {"add", "sub", "mul", "div", "neg", "exp", "exp2", "expm1", "log", "log2", "log10",
+           "log1p", "sqrt", "square", "reciprocal", "sin", "cos", "tan", "arcsin", "arccos",
+           "arctan", "sinh", "cosh", "tanh", "arcsinh", "arccosh", "arctanh", "abs", "sign",
+           "floor", "ceil", "trunc", "pow", "maximum", "minimum", "arctan2", "eq", "ne", "lt",
+           "le", "gt", "ge", "logical_and", "logical_or", "logical_not", "isfinite", "relu",
+           "sigmoid", "softplus", "where", "erf", "mod"}
+MIN_REGION = 2
+
+
+class FusedOp(Op):
+    """A fusion region: computes the tuple of its outputs from its external inputs."""
+
+    NAME = "fused"
+
+    def __init__(self, program: list, outs: list, avals: list, n_in: int) -> None:
+        self.program = program  # [(prim, params, args)], args: ("i", k) | ("t", j) | ("c", v)
+        self.outs = outs        # inner indices of the region's outputs
+        self.avals = avals      # inner values' types
+        self.n_in = n_in
+
+    def prims(self) -> list[str]:
+        """The names of the inner primitives, in order."""
+        return [p.name for p, _, _ in self.program]
+
+    def compute(self, node: Node, input_vals: list) -> tuple:
+        vals: list = []
+        with np.errstate(all="ignore"):
+            for prim, params, args in self.program:
+                xs = [input_vals[a[1]] if a[0] == "i" else vals[a[1]] if a[0] == "t" else a[1]
+                      for a in args]
+                vals.append(prim.impl(*xs, **params))
+        return tuple(vals[j] for j in self.outs)
+
+    def gradient(self, node: Node, output_grad: Node) -> list:
+        from weifen.errors import GraphError
+
+        raise GraphError("a fused graph cannot be differentiated: take gradients before "
+                         "fusing (g.optimize() without fuse=True), then fuse the result")
+
+    def infer(self, node: Node, avals: list, consts: list) -> tuple:
+        inner: list = []
+        for prim, params, args in self.program:
+            a_in = [avals[a[1]] if a[0] == "i" else inner[a[1]] if a[0] == "t"
+                    else T.aval_of(a[1]) for a in args]
+            c_in = [consts[a[1]] if a[0] == "i" else None if a[0] == "t" else a[1]
+                    for a in args]
+            inner.append(T.infer_prim(prim, params, a_in, c_in))
+        if inner != self.avals:
+            from weifen.errors import GraphError
+
+            raise GraphError("fused region: inner types differ from the recorded ones")
+        return tuple(inner[j] for j in self.outs)
+
+    def format_lines(self, node: Node, names: dict, fresh: Any) -> str:
+        nm = fresh()
+        names[id(node)] = nm
+        typ = "(" + ",".join(str(self.avals[j]) for j in self.outs) + ")"
+        ins = " ".join(names.get(id(x), "?") for x in node.inputs)
+        lines = [f"    {nm}:{typ} = fused {ins} {{"]
+        for j, (prim, params, args) in enumerate(self.program):
+            a = " ".join(f"i{v}" if k == "i" else f"t{v}" if k == "t" else _c(v)
+                         for k, v in args)
+            ps = " ".join(f"{k}={v!r}" for k, v in params.items())
+            lines.append(f"        t{j}:{self.avals[j]} = {prim.name}"
+                         f"{'[' + ps + ']' if ps else ''} {a}")
+        lines.append("      out (" + " ".join(f"t{j}" for j in self.outs) + ") }")
+        return "\n".join(lines)
+
+
+def _c(v: Any) -> str:
+    return repr(v.item() if hasattr(v, "item") else v)
+
+
+class ProjOp(Op):
+    """Output ``i`` of a fused region."""
+
+    NAME = "proj"
+
+    def __call__(self, fused: Node, i: int, aval: T.Aval) -> Node:
+        node = Op.__call__(self)
+        node.inputs = [fused]
+        node.params = {"i": i}
+        node._aval = aval
+        return node
+
+    def compute(self, node: Node, input_vals: list) -> Any:
+        return input_vals[0][node.params["i"]]
+
+    def gradient(self, node: Node, output_grad: Node) -> list:
+        return FusedOp.gradient(None, node, output_grad)  # type: ignore[arg-type]
+
+    def infer(self, node: Node, avals: list, consts: list) -> T.Aval:
+        return avals[0][node.params["i"]]
+
+
+proj_op = ProjOp()
+
+
+def _fusible(n: Node) -> bool:
+    op = n.op
+    if not isinstance(op, PrimOp) or op.prim.name not in FUSIBLE:
+        return False
+    a = n._aval
+    if a is None or isinstance(a, tuple) and not isinstance(a, T.Aval):
+        return False
+    if a.weak or a.shape == () or a.dtype.kind not in "biuf":
+        return False
+    if not T.is_elementwise(op.prim, n.params):
+        return False
+    for x in n.inputs:
+        xa = x._aval
+        if not isinstance(xa, T.Aval) or xa.dtype.kind not in "biuf":
+            return False
+    return True
+
+
+class _Region:
+    __slots__ = ("start", "shape", "members", "ids", "k")
+
+    def __init__(self, start: int, shape: tuple, k: int) -> None:
+        self.start = start
+        self.shape = shape
+        self.members: list = []
+        self.ids: set = set()
+        self.k = k
+
+
+def regions(nodes: list) -> list[_Region]:
+    """The fusion regions of a graph (see the module docstring). A node joins a region only
+    if none of its other inputs depends on that region: each node carries the set of regions
+    it depends on, shared between nodes while it does not change."""
+    region_of: dict[int, _Region] = {}
+    deps: dict[int, frozenset] = {}
+    empty: frozenset = frozenset()
+    found: list[_Region] = []
+    for i, n in enumerate(nodes):
+        d = empty
+        for x in n.inputs:
+            dx = deps.get(id(x), empty)
+            if dx and dx is not d:
+                d = dx if not d else d | dx
+        if _fusible(n):
+            S = n._aval.shape
+            home = None
+            for x in n.inputs:
+                r = region_of.get(id(x))
+                if r is None or r.shape != S:
+                    continue
+                if all(id(y) in r.ids or r.k not in deps.get(id(y), empty)
+                       for y in n.inputs):
+                    home = r
+                    break
+            if home is None:
+                home = _Region(i, S, len(found))
+                found.append(home)
+            home.members.append(n)
+            home.ids.add(id(n))
+            region_of[id(n)] = home
+            if home.k not in d:
+                d = d | {home.k}
+        deps[id(n)] = d
+    return [r for r in found if len(r.members) >= MIN_REGION]
+
+
+def _inline(x: Node) -> Any:
+    """A constant small enough to write into the kernel (a number), else None."""
+    if not isinstance(x.op, ConstantOp):
+        return None
+    c = x.const_attr
+    if type(c) in (float, int, bool):
+        return c
+    if isinstance(c, (np.ndarray, np.generic)) and np.ndim(c) == 0 and c.dtype.kind in "biuf":
+        return c[()] if isinstance(c, np.ndarray) else c
+    return None
+
+
+def fuse(g: Any, check: bool = True) -> Any:
+    """Replace each fusion region of ``g`` by a :class:`FusedOp` node and its ``proj``
+    nodes (expects a lowered graph: ``g.optimize()`` first)."""
+    import heapq
+
+    from weifen.graph.passes import clone
+
+    nodes = g.nodes
+    found = regions(nodes)
+    if not found:
+        return g
+    member: dict[int, _Region] = {id(m): r for r in found for m in r.members}
+    outside_use: set = set(map(id, g.outputs))
+    for n in nodes:
+        r = member.get(id(n))
+        for x in n.inputs:
+            if id(x) in member and member[id(x)] is not r:
+                outside_use.add(id(x))
+    # Kahn's algorithm on the graph with each region contracted to one item, taking ready
+    # items in program order (a heap on their first position)
+    items: list = []  # a node, or a region
+    item_of: dict[int, int] = {}
+    for i, n in enumerate(nodes):
+        r = member.get(id(n))
+        if r is None:
+            item_of[id(n)] = len(items)
+            items.append((i, n))
+        elif n is r.members[0]:
+            for m in r.members:
+                item_of[id(m)] = len(items)
+            items.append((i, r))
+    indeg = [0] * len(items)
+    succ: list[list] = [[] for _ in items]
+    for k, (_, it) in enumerate(items):
+        ins = it.inputs if isinstance(it, Node) else [x for m in it.members for x in m.inputs]
+        preds = {item_of[id(x)] for x in ins} - {k}
+        indeg[k] = len(preds)
+        for p in preds:
+            succ[p].append(k)
+    heap = [(items[k][0], k) for k in range(len(items)) if indeg[k] == 0]
+    heapq.heapify(heap)
+    env: dict[int, Node] = {}
+    order: list = []
+    while heap:
+        _, k = heapq.heappop(heap)
+        it = items[k][1]
+        if isinstance(it, _Region):
+            _emit_region(it, env, order, outside_use)
+        elif not it.inputs:
+            env[id(it)] = it
+            order.append(it)
+        else:
+            ins = [env[id(x)] for x in it.inputs]
+            m = it if all(a is b for a, b in zip(ins, it.inputs)) else clone(it, ins)
+            env[id(it)] = m
+            order.append(m)
+        for s2 in succ[k]:
+            indeg[s2] -= 1
+            if indeg[s2] == 0:
+                heapq.heappush(heap, (items[s2][0], s2))
+    new = g.replace([env[id(o)] for o in g.outputs])
+    new._order = order
+    if check:
+        new.check()
+    return new
+
+
+def _emit_region(r: _Region, env: dict, order: list, outside_use: set) -> None:
+    local: dict[int, int] = {}
+    ext: list = []
+    ext_pos: dict[int, int] = {}
+    program = []
+    avals = []
+    for j, m in enumerate(r.members):
+        args = []
+        for x in m.inputs:
+            if id(x) in local:
+                args.append(("t", local[id(x)]))
+                continue
+            c = _inline(x)
+            if c is not None:
+                args.append(("c", c))
+                continue
+            k = ext_pos.get(id(x))
+            if k is None:
+                k = ext_pos[id(x)] = len(ext)
+                ext.append(env[id(x)])
+            args.append(("i", k))
+        program.append((m.op.prim, dict(m.params), args))
+        avals.append(m._aval)
+        local[id(m)] = j
+    outs = [local[id(m)] for m in r.members if id(m) in outside_use]
+    op = FusedOp(program, outs, avals, len(ext))
+    node = Op.__call__(op)
+    node.inputs = ext
+    node._aval = tuple(avals[j] for j in outs)
+    order.append(node)
+    for i, j in enumerate(outs):
+        p = proj_op(node, i, avals[j])
+        env[id(r.members[j])] = p
+        order.append(p)
+
+
+def is_fused(g: Any) -> bool:
+    return any(isinstance(n.op, FusedOp) for n in g.nodes)
+
+
+__all__ = ["fuse", "regions", "FusedOp", "ProjOp", "FUSIBLE", "is_fused", "PlaceholderOp"]
