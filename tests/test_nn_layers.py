@@ -168,6 +168,29 @@ def test_max_pool2d(dtype, kw):
     run_both(wm, tm, rnd((3, 7, 6), dtype), dtype)
 
 
+@pytest.mark.parametrize("kw", POOL_CASES, ids=str)
+def test_max_pool2d_of_channels_last_memory(kw):
+    # a convolution's output lies in memory as (N, H, W, C): pooling takes another path there
+    base = rnd((2, 7, 8, 3))
+    x = np.moveaxis(base, -1, -3)
+    assert not x.flags.c_contiguous
+    xw = wf.tensor(base, requires_grad=True)
+    xt = torch.tensor(base, requires_grad=True)
+    ow = F.max_pool2d(xw.permute(0, 3, 1, 2), **kw)
+    ot = TF.max_pool2d(xt.permute(0, 3, 1, 2), **kw)
+    close(ow, ot)
+    g = rnd(tuple(ot.shape), seed=5)
+    (ow * g).sum().backward()
+    (ot * torch.tensor(g)).sum().backward()
+    close(xw.grad, xt.grad)
+    # second order through the routing primitives: d/dv <grad, v> is the routing again
+    v = rnd(x.shape, seed=6)
+    hv = wf.jvp(wf.grad(lambda x: (F.max_pool2d(x, **kw) ** 2).sum()), (x,), (v,))[1]
+    xt2 = torch.tensor(x, requires_grad=True)
+    gt, = torch.autograd.grad((TF.max_pool2d(xt2, **kw) ** 2).sum(), [xt2], create_graph=True)
+    close(hv, torch.autograd.grad((gt * torch.tensor(v)).sum(), [xt2])[0])
+
+
 def test_max_pool2d_ties_send_the_gradient_to_the_first_maximum_as_torch():
     x = np.array([[[[1.0, 1.0, 0.0, 2.0], [1.0, 0.0, 2.0, 2.0]]]])
     xw, xt = wf.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)

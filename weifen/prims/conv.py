@@ -134,32 +134,45 @@ col2im_p.batch = lambda vals, bd, B, **params: col2im_p(vals[0], **params)
 # (adding where windows overlap). Both are linear in their first argument and piecewise
 # constant in ``x`` (no derivative there), and each one's vjp is the other, so max pooling
 # differentiates to any order with the gradient on one element per window, as torch's.
-def _window_major(x, kernel, stride, padding, dilation, pad_value):
-    """The windows of ``x`` window-position first: ``(kh * kw, ..., Ho, Wo)``, contiguous.
+def _channels_last(x):
+    """Whether ``x`` (..., C, H, W) lies in memory as (..., H, W, C) (a convolution's
+    output does): the window copies then run over contiguous channels."""
+    return (type(x) is np.ndarray and x.ndim >= 3 and not x.flags.c_contiguous
+            and np.moveaxis(x, -3, -1).flags.c_contiguous)
+
+
+def _window_major(x, kernel, stride, padding, dilation, pad_value, cl=False):
+    """The windows of ``x`` window-position first: ``(kh * kw, ..., Ho, Wo)``, contiguous
+    (``(kh * kw, ..., Ho, Wo, C)`` when ``cl``: ``x`` is taken as (..., H, W, C)).
 
     Each slice ``[k]`` is then one contiguous array, so the per-position work below runs at
     full speed even for small images (strided slices of them would not).
     """
     (kh, kw), (sh, sw), ((pt, pb), (pl, pr)), (dh, dw) = kernel, stride, padding, dilation
-    H, W = x.shape[-2:]
-    lead = x.shape[:-2]
+    t = 1 if cl else 0  # trailing axes after (H, W)
+    H, W = x.shape[x.ndim - 2 - t:x.ndim - t]
+    lead, tail = x.shape[:x.ndim - 2 - t], x.shape[x.ndim - t:]
     Ho = out_size(H, kh, sh, pt + pb, dh)
     Wo = out_size(W, kw, sw, pl + pr, dw)
-    xp = _padded(x, padding, pad_value)
+    xp = _padded(x, padding, pad_value, t)
     s = xp.strides
+    sH, sW = s[xp.ndim - 2 - t], s[xp.ndim - 1 - t]
     win = np.lib.stride_tricks.as_strided(
-        xp, (kh, kw) + lead + (Ho, Wo),
-        (dh * s[-2], dw * s[-1]) + s[:-2] + (sh * s[-2], sw * s[-1]), writeable=False)
-    return np.ascontiguousarray(win).reshape((kh * kw,) + lead + (Ho, Wo))
+        xp, (kh, kw) + lead + (Ho, Wo) + tail,
+        (dh * sH, dw * sW) + s[:len(lead)] + (sh * sH, sw * sW) + s[xp.ndim - t:],
+        writeable=False)
+    return np.ascontiguousarray(win).reshape((kh * kw,) + lead + (Ho, Wo) + tail)
 
 
-def _padded(x, padding, value):
+def _padded(x, padding, value, t=0):
     ((pt, pb), (pl, pr)) = padding
     if not (pt or pb or pl or pr):
         return x
-    H, W = x.shape[-2:]
-    xp = np.full_like(x, value, shape=x.shape[:-2] + (H + pt + pb, W + pl + pr))
-    xp[..., pt:pt + H, pl:pl + W] = x
+    n = x.ndim - t
+    H, W = x.shape[n - 2:n]
+    xp = np.full_like(x, value, shape=x.shape[:n - 2] + (H + pt + pb, W + pl + pr)
+                      + x.shape[n:])
+    xp[(..., slice(pt, pt + H), slice(pl, pl + W)) + (slice(None),) * t] = x
     return xp
 
 
@@ -179,23 +192,30 @@ def _first_max(T):
     return best, (eq * ar).min(axis=0) + dt(K)
 
 
-def _window_back(G, x_shape, kernel, stride, padding, dilation):
-    """The adjoint of ``_window_major``: ``G`` (kh * kw, ..., Ho, Wo) summed into the image."""
+def _window_back(G, x_shape, kernel, stride, padding, dilation, cl=False):
+    """The adjoint of ``_window_major``: ``G`` (kh * kw, ..., Ho, Wo[, C]) summed into the
+    image (..., H, W[, C])."""
     (kh, kw), (sh, sw), ((pt, pb), (pl, pr)), (dh, dw) = kernel, stride, padding, dilation
-    H, W = x_shape[-2:]
-    lead = G.shape[1:-2]
-    Ho, Wo = G.shape[-2:]
-    out = np.zeros_like(G, shape=lead + (H + pt + pb, W + pl + pr))
+    t = 1 if cl else 0
+    tail = G.shape[G.ndim - t:]
+    H, W = x_shape[len(x_shape) - 2 - t:len(x_shape) - t]
+    lead = G.shape[1:G.ndim - 2 - t]
+    Ho, Wo = G.shape[G.ndim - 2 - t:G.ndim - t]
+    out = np.zeros_like(G, shape=lead + (H + pt + pb, W + pl + pr) + tail)
+    T = (slice(None),) * t
     if (sh, sw) == (kh, kw) and (dh, dw) == (1, 1):  # windows tile: one transposed copy
-        blk = np.moveaxis(G.reshape((kh, kw) + lead + (Ho, Wo)), (0, 1), (-3, -1))
-        out[..., :Ho * kh, :Wo * kw] = blk.reshape(lead + (Ho * kh, Wo * kw))
+        n = len(lead)
+        blk = np.moveaxis(G.reshape((kh, kw) + G.shape[1:]), (0, 1), (n + 1, n + 3))
+        out[(..., slice(0, Ho * kh), slice(0, Wo * kw)) + T] = \
+            blk.reshape(lead + (Ho * kh, Wo * kw) + tail)
     else:
         for k in range(kh * kw):
             i, j = divmod(k, kw)
             r, c = i * dh, j * dw
-            out[..., r:r + sh * (Ho - 1) + 1:sh, c:c + sw * (Wo - 1) + 1:sw] += G[k]
+            out[(..., slice(r, r + sh * (Ho - 1) + 1, sh),
+                 slice(c, c + sw * (Wo - 1) + 1, sw)) + T] += G[k]
     if pt or pb or pl or pr:
-        out = out[..., pt:pt + H, pl:pl + W]
+        out = out[(..., slice(pt, pt + H), slice(pl, pl + W)) + T]
     return out
 
 
@@ -206,28 +226,37 @@ def _geom(kernel, stride, padding, dilation):
 def _pool_gather(v, x, size=(0, 0), kernel=(1, 1), stride=(1, 1), padding=((0, 0), (0, 0)),
                  dilation=(1, 1)):
     g = _geom(kernel, stride, padding, dilation)
-    Tx = _window_major(x, *g, -np.inf)
+    cl = _channels_last(x)
+    xl = np.moveaxis(x, -3, -1) if cl else x
+    Tx = _window_major(xl, *g, -np.inf, cl)
     if v is x:
-        return Tx.max(axis=0)
-    _, idx = _first_max(Tx)
-    Tv = _window_major(np.broadcast_to(v, np.broadcast_shapes(v.shape, x.shape)), *g, 0)
-    out = Tv[-1]
-    for k in range(Tv.shape[0] - 2, -1, -1):
-        out = np.where(idx == k, Tv[k], out)
-    return out
+        out = Tx.max(axis=0)
+    else:
+        _, idx = _first_max(Tx)
+        vb = np.broadcast_to(v, np.broadcast_shapes(v.shape, x.shape))
+        Tv = _window_major(np.moveaxis(vb, -3, -1) if cl else vb, *g, 0, cl)
+        out = Tv[-1]
+        for k in range(Tv.shape[0] - 2, -1, -1):
+            out = np.where(idx == k, Tv[k], out)
+    return np.moveaxis(out, -1, -3) if cl else out
 
 
 def _pool_scatter(g, x, size=(0, 0), kernel=(1, 1), stride=(1, 1), padding=((0, 0), (0, 0)),
                   dilation=(1, 1)):
     geom = _geom(kernel, stride, padding, dilation)
-    _, idx = _first_max(_window_major(x, *geom, -np.inf))
+    cl = _channels_last(x)
+    _, idx = _first_max(_window_major(np.moveaxis(x, -3, -1) if cl else x, *geom, -np.inf,
+                                      cl))
     K = (kernel[0] * kernel[1],) + (1,) * idx.ndim
     mask = idx == np.arange(K[0], dtype=idx.dtype).reshape(K)
-    if np.isfinite(g).all():
-        G = mask * g  # the fast form; inf * 0 would make nan, hence the check
+    gl = np.moveaxis(g, -3, -1) if cl else g
+    if np.isfinite(gl).all():
+        G = mask * gl  # the fast form; inf * 0 would make nan, hence the check
     else:
-        G = np.where(mask, g, np.zeros((), g.dtype))
-    return _window_back(G.astype(np.result_type(g), copy=False), x.shape, *geom)
+        G = np.where(mask, gl, np.zeros((), gl.dtype))
+    xs = x.shape[:-3] + x.shape[-2:] + x.shape[-3:-2] if cl else x.shape
+    out = _window_back(G.astype(np.result_type(g), copy=False), xs, *geom, cl)
+    return np.moveaxis(out, -1, -3) if cl else out
 
 
 pool_gather_p = Primitive(
