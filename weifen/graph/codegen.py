@@ -171,11 +171,17 @@ def plan(nodes: list, outputs: list, inputs: list) -> dict:
             for x in n.inputs:
                 held += holds.get(id(x), [])
             holds[id(n)] = held
-        elif a.weak or a.shape == () or a.dtype.kind not in "biufc":
-            holds[id(n)] = []
-        elif name in VIEWS or id(n) in dropped:
+        elif name in VIEWS or id(n) in dropped:  # before scalars: x.reshape(()) is a view
             mode = "view"
             holds[id(n)] = list(holds.get(id(n.inputs[0]), ()))
+        elif a.weak or a.shape == () or a.dtype.kind not in "biufc":
+            if name in UFUNCS or name in REDUCE or name in FRESH:
+                holds[id(n)] = []  # a fresh number
+            else:  # it may be a view into an input (x[0, ...]): keep the inputs alive
+                held = [new_store("extern", None)]
+                for x in n.inputs:
+                    held += holds.get(id(x), [])
+                holds[id(n)] = held
         elif _writes_out(n):
             mode = "out"
             key = (a.shape, a.dtype)
@@ -309,7 +315,21 @@ def generate(g: Any, fn_name: str = "run") -> tuple[str, dict, list]:
             body.append(f"    {e.bind(T.guard, 'guard')}({out}, {e.bind(n._aval, 'a')}, "
                         f"{e.param(name_of(n))})")
         var[id(n)] = out
-    outs = ", ".join(var[id(o)] for o in g.outputs)
+    # a result must be a fresh array: copy constants (and views of them, or of inputs
+    # the caller could not expect to share) and any result given twice
+    seen_out: set = set()
+    out_vars = []
+    for o in g.outputs:
+        v = var[id(o)]
+        base = o
+        while _name(base) in VIEWS or id(base) in P["dropped"]:
+            base = base.inputs[0]
+        if isinstance(base.op, ConstantOp) and isinstance(base.const_attr, np.ndarray) \
+                or v in seen_out:
+            v = f"{e.bind(_fresh_copy, 'copy')}({v})"
+        seen_out.add(v)
+        out_vars.append(v)
+    outs = ", ".join(out_vars)
     if persistent:
         head = [f"def {fn_name}({', '.join(args)}):",
                 "    _B = _pool.pop() if _pool else _alloc()",
@@ -320,6 +340,10 @@ def generate(g: Any, fn_name: str = "run") -> tuple[str, dict, list]:
         tail = [f"    return ({outs}{',' if g.outputs else ''})"]
     src = "\n".join(head + body + tail) + "\n"
     return src, e.ns, [s.key for s in persistent]
+
+
+def _fresh_copy(v: Any) -> Any:
+    return v.copy() if isinstance(v, np.ndarray) else v
 
 
 def _statement(e: Emitter, n: Node, out: str, ins: list, buf: str | None) -> str:

@@ -127,10 +127,21 @@ class Jitted:
             owner += [i] * len(tree_flatten(a)[0])
         owner += [-1] * (len(leaves) - len(owner))
         key: list = [tree]
+        for i in sorted(statics):  # a static argument is part of the key as a whole
+            try:
+                hash(args[i])
+            except TypeError:
+                raise WeifenTypeError(
+                    f"jit: static argument {i} ({args[i]!r:.40}) is not hashable; static "
+                    "arguments are part of the cache key (pass a tuple instead of a list, "
+                    "or pass arrays as ordinary arguments)") from None
+            key.append(("static", i, type(args[i]), args[i]))
         dyn: list = []
         boxed = False
         for x, i in zip(leaves, owner):
-            if i in statics or not _is_data(x):
+            if i in statics:
+                continue
+            if not _is_data(x):
                 try:
                     hash(x)
                 except TypeError:
