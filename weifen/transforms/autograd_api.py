@@ -38,7 +38,11 @@ __all__ = ["unary_to_nary", "get_name", "make_vjp_unary", "make_jvp_unary", "mak
 
 
 def get_name(f: Any) -> str:
-    """``f.__name__``, or ``"[unknown name]"`` (the name autograd's messages use)."""
+    """``f.__name__``, or ``"[unknown name]"`` (the name autograd's messages use).
+
+    >>> get_name(np.sin), get_name(3)
+    ('sin', '[unknown name]')
+    """
     return getattr(f, "__name__", "[unknown name]")
 
 

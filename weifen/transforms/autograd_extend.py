@@ -283,32 +283,69 @@ def _same_jvp(fun: primitive, i: int) -> Callable:
 
 
 def defvjp_argnum(fun: primitive, vjpmaker: Callable) -> None:
-    """One maker for every argument: ``vjpmaker(argnum, ans, args, kwargs) -> (g -> gx)``."""
+    """One maker for every argument: ``vjpmaker(argnum, ans, args, kwargs) -> (g -> gx)``.
+
+    >>> import weifen as wf
+    >>> mul = primitive(lambda x, y: x * y)
+    >>> defvjp_argnum(mul, lambda i, ans, args, kw: lambda g: g * args[1 - i])
+    >>> wf.grad(lambda x: mul(x, 4.0))(2.0)
+    tensor(4.)
+    """
     _check_prim(fun, "defvjp_argnum")
     fun.vjp_argnum = vjpmaker
 
 
 def defvjp_argnums(fun: primitive, vjpmaker: Callable) -> None:
-    """``vjpmaker(argnums, ans, args, kwargs) -> (g -> tuple of cotangents)``."""
+    """``vjpmaker(argnums, ans, args, kwargs) -> (g -> tuple of cotangents)``.
+
+    >>> import weifen as wf
+    >>> mul = primitive(lambda x, y: x * y)
+    >>> defvjp_argnums(mul, lambda nums, ans, args, kw: lambda g: tuple(
+    ...     g * args[1 - i] for i in nums))
+    >>> wf.grad(lambda y: mul(4.0, y))(2.0)
+    tensor(4.)
+    """
     _check_prim(fun, "defvjp_argnums")
     fun.vjp_argnum = lambda i, ans, args, kw: (lambda g: vjpmaker((i,), ans, args, kw)(g)[0])
 
 
 def defjvp_argnum(fun: primitive, jvpmaker: Callable) -> None:
-    """One rule for every argument: ``jvpmaker(argnum, g, ans, args, kwargs) -> tangent``."""
+    """One rule for every argument: ``jvpmaker(argnum, g, ans, args, kwargs) -> tangent``.
+
+    >>> import weifen as wf
+    >>> mul = primitive(lambda x, y: x * y)
+    >>> defjvp_argnum(mul, lambda i, g, ans, args, kw: g * args[1 - i])
+    >>> wf.deriv(lambda x: mul(x, 4.0))(2.0)
+    tensor(4.)
+    """
     _check_prim(fun, "defjvp_argnum")
     fun.jvp_argnum = jvpmaker
 
 
 def defjvp_argnums(fun: primitive, jvpmaker: Callable) -> None:
-    """``jvpmaker(argnums, gs, ans, args, kwargs) -> tangent`` (summed over ``argnums``)."""
+    """``jvpmaker(argnums, gs, ans, args, kwargs) -> tangent`` (summed over ``argnums``).
+
+    >>> import weifen as wf
+    >>> mul = primitive(lambda x, y: x * y)
+    >>> defjvp_argnums(mul, lambda nums, gs, ans, args, kw: sum(
+    ...     g * args[1 - i] for i, g in zip(nums, gs)))
+    >>> wf.deriv(lambda x: mul(x, x))(3.0)
+    tensor(6.)
+    """
     _check_prim(fun, "defjvp_argnums")
     fun.jvp_argnum = lambda i, g, ans, args, kw: jvpmaker((i,), (g,), ans, args, kw)
 
 
 def def_linear(fun: primitive) -> None:
     """Declare ``fun`` linear in each argument: its JVP is ``fun`` of the tangent (and its
-    VJP the transpose of that)."""
+    VJP the transpose of that, traced through ``fun``'s body).
+
+    >>> import weifen as wf
+    >>> scale = primitive(lambda x: 3.0 * x)
+    >>> def_linear(scale)
+    >>> wf.deriv(scale)(1.0), wf.grad(scale)(1.0)
+    (tensor(3.), tensor(3.))
+    """
     _check_prim(fun, "def_linear")
     fun.jvp_argnum = lambda i, g, ans, args, kw: fun(*_subval(args, i, g), **kw)
 
@@ -337,7 +374,12 @@ def notrace_primitive(fun: Callable) -> Callable:
 
 
 def isbox(x: Any) -> bool:
-    """Whether ``x`` carries a live derivative (autograd's ``isbox``): :func:`traced`."""
+    """Whether ``x`` carries a live derivative (autograd's ``isbox``): :func:`traced`.
+
+    >>> import weifen as wf
+    >>> isbox(wf.tensor(1.0)), isbox(wf.tensor(1.0, requires_grad=True))
+    (False, True)
+    """
     return traced(x)
 
 
@@ -353,7 +395,12 @@ def isinstance(obj: Any, classinfo: Any) -> bool:
 
 
 def type(obj: Any) -> Any:
-    """The type of the value inside ``obj`` (autograd's ``type``)."""
+    """The type of the value inside ``obj`` (autograd's ``type``).
+
+    >>> import weifen as wf
+    >>> type(wf.tensor(np.ones(2), requires_grad=True)).__name__
+    'ndarray'
+    """
     return builtins.type(_concrete(obj))
 
 
@@ -602,7 +649,14 @@ def const_graph(fun: Callable, *args: Any, **kwargs: Any) -> Callable:
 def quick_grad_check(fun: Callable, arg0: Any, extra_args: tuple = (), kwargs: dict | None = None,
                      verbose: bool = True, eps: float = 1e-4, rtol: float = 1e-4,
                      atol: float = 1e-6, rs: Any = None) -> None:
-    """autograd's deprecated ``quick_grad_check``: ``wf.gradcheck`` of ``fun`` in ``arg0``."""
+    """autograd's deprecated ``quick_grad_check``: ``wf.gradcheck`` of ``fun`` in ``arg0``
+    (raises ``wf.GradcheckError`` naming the worst entry when the derivative is wrong).
+
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     quick_grad_check(lambda x, y: x ** 2 + y, 1.0, (2.0,))
+    """
     from weifen.numeric import gradcheck
 
     warnings.warn("quick_grad_check is deprecated; use wf.gradcheck", DeprecationWarning,
