@@ -114,6 +114,8 @@ def _sigmoid(x):
             return 1.0 / (1.0 + math.exp(-x))
         e = math.exp(x)
         return e / (1.0 + e)
+    if _is_cplx(x):  # logaddexp is real-only; the logistic function is holomorphic
+        return 1.0 / (1.0 + np.exp(-x))
     # exp(-logaddexp(0, -x)) never overflows, for either sign of x
     return np.exp(-np.logaddexp(0, -x))
 
