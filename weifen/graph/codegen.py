@@ -157,11 +157,28 @@ def plan(nodes: list, outputs: list, inputs: list) -> dict:
         stores.append(s)
         return s
 
+    projs: dict[int, list] = {}
+    for n in nodes:
+        if _is_proj(n):
+            projs.setdefault(id(n.inputs[0]), []).append(n)
+    prealloc: dict[int, _Store] = {}
+
     for i, n in enumerate(nodes):
         a = n._aval
         mode, store, inplace = "scalar", None, None
         name = _name(n)
-        if isinstance(n.op, (PlaceholderOp, ConstantOp)) or a is None:
+        if id(n) in projs:  # a fused region: its kernel writes each output's buffer
+            mode = "kernel"
+            for p in projs[id(n)]:
+                key = (p._aval.shape, p._aval.dtype)
+                free = pool.get(key)
+                prealloc[id(p)] = free.pop() if free else new_store("buf", key)
+            holds[id(n)] = []
+        elif id(n) in prealloc:
+            mode, store = "out", prealloc[id(n)]
+            holds[id(n)] = [store]
+            primary[id(n)] = store
+        elif isinstance(n.op, (PlaceholderOp, ConstantOp)) or a is None:
             mode = "extern"
             s = new_store("extern", None)
             holds[id(n)] = [s]
@@ -231,6 +248,10 @@ def plan(nodes: list, outputs: list, inputs: list) -> dict:
     return result
 
 
+def _is_proj(n: Node) -> bool:
+    return type(n.op).__name__ == "ProjOp"
+
+
 def _writes_out(n: Node) -> bool:
     name = _name(n)
     if name in UFUNCS or name in ("relu", "sigmoid", "softplus"):
@@ -265,11 +286,18 @@ def _dropped_broadcasts(nodes: list, last: dict, outputs: list) -> set:
 
 
 # ============================================================================ emission
-def generate(g: Any, fn_name: str = "run") -> tuple[str, dict, list]:
+def generate(g: Any, fn_name: str = "run", kernel_for: Any = None) -> tuple[str, dict, list]:
     """``(source, namespace, persistent buffer keys)`` of a function computing ``g``'s
-    outputs from its inputs' raw values."""
+    outputs from its inputs' raw values. A fused region calls ``kernel_for(node)``, a
+    callable ``(*inputs, *outputs)`` that writes the region's outputs (default: NumPy)."""
     nodes = g.nodes
     P = plan(nodes, g.outputs, g.inputs)
+    if kernel_for is None:
+        from weifen.graph.kernels import numpy_region as kernel_for
+    projs: dict[int, list] = {}
+    for n in nodes:
+        if _is_proj(n):
+            projs.setdefault(id(n.inputs[0]), []).append(n)
     e = Emitter()
     var: dict[int, str] = {}
     args = []
@@ -295,6 +323,22 @@ def generate(g: Any, fn_name: str = "run") -> tuple[str, dict, list]:
         mode, store, inplace = P[id(n)]
         if mode == "view" and id(n) in P["dropped"]:
             var[id(n)] = var[id(n.inputs[0])]
+            continue
+        if mode == "kernel":
+            outs_ = []
+            for p in sorted(projs[id(n)], key=lambda q: q.params["i"]):
+                st = P[id(p)][1]
+                if st.output and st.k not in fresh_made:
+                    fresh_made.add(st.k)
+                    st.var = f"f{st.k}"
+                    body.append(f"    {st.var} = _empty({st.key[0]!r}, "
+                                f"{e.bind(st.key[1], 'dt')})")
+                outs_.append(st.var)
+                var[id(p)] = st.var
+            ins = [var[id(x)] for x in n.inputs]
+            body.append(f"    {e.bind(kernel_for(n), 'kernel')}({', '.join(ins + outs_)})")
+            continue
+        if id(n) in var:  # a region's output, written by its kernel
             continue
         out = f"v{counter}"
         counter += 1
@@ -369,6 +413,10 @@ def _statement(e: Emitter, n: Node, out: str, ins: list, buf: str | None) -> str
             red = e.bind(getattr(np, REDUCE[name]).reduce, "r_" + name)
             return (f"{out} = {red}({ins[0]}, {e.param(p.get('axis'))}, None, {buf}, "
                     f"{e.param(bool(p.get('keepdims', False)))})")
+    if name in REDUCE and _writes_out(n) and not n.inputs[0]._aval.weak:
+        red = e.bind(getattr(np, REDUCE[name]).reduce, "r_" + name)
+        return (f"{out} = {red}({ins[0]}, {e.param(p.get('axis'))}, None, None, "
+                f"{e.param(bool(p.get('keepdims', False)))})")
     if name == "reshape":
         return f"{out} = {ins[0]}.reshape({e.param(tuple(p['shape']))})"
     if name == "transpose":
@@ -450,9 +498,9 @@ class Compiled:
 
     ``source`` holds the generated code (and ``scalar_source`` the all-scalar version)."""
 
-    def __init__(self, g: Any, name: str = "run") -> None:
+    def __init__(self, g: Any, name: str = "run", kernel_for: Any = None) -> None:
         self.graph = g
-        src, ns, keys = generate(g, name)
+        src, ns, keys = generate(g, name, kernel_for)
         self.source = src
         self.buffers = keys
         pool: list = []

@@ -20,13 +20,13 @@ or 0-d constant written into the code).
 >>> import weifen as wf
 >>> f = wf.value_and_grad(lambda x: wf.tanh(x * 0.9 + 0.1).sum())
 >>> print(fuse(wf.make_graph(f, np.ones(4)).optimize()))
-{ lambda c0:f64[4] ; x:f64[4]. let
-    a:(f64[4],f64[4]) = fused x c0 {
+{ lambda ; x:f64[4]. let
+    a:(f64[4],f64[4]) = fused x {
         t0:f64[4] = mul i0 0.9
         t1:f64[4] = add t0 0.1
         t2:f64[4] = tanh t1
         t3:f64[4] = mul t2 t2
-        t4:f64[4] = sub i1 t3
+        t4:f64[4] = sub 1.0 t3
         t5:f64[4] = mul t4 0.9
       out (t2 t5) }
     b:f64[4] = proj[i=0] a
@@ -217,6 +217,8 @@ def _inline(x: Node) -> Any:
         return c
     if isinstance(c, (np.ndarray, np.generic)) and np.ndim(c) == 0 and c.dtype.kind in "biuf":
         return c[()] if isinstance(c, np.ndarray) else c
+    if isinstance(c, np.ndarray) and c.size and c.dtype.kind in "biuf" and not any(c.strides):
+        return c.flat[0]  # one value broadcast (a gradient's seed of ones): the number
     return None
 
 

@@ -264,11 +264,31 @@ def _compose(outer: Any, inner: Any, nd: int) -> tuple:
     return tuple(inner[o] for o in outer)
 
 
+def _uniform(x: Node) -> Any:
+    """A constant array holding one value broadcast (no stride moves): that value, 0-d."""
+    c = _const(x)
+    if isinstance(c, np.ndarray) and c.ndim and c.size and not any(c.strides):
+        return np.asarray(c.flat[0], dtype=c.dtype)
+    return None
+
+
 def _simplify_one(n: Node, ins: list) -> Node | None:
     name = _prim_name(n)
     if name is None or n._aval is None:
         return None
     a = n._aval
+    orig = n
+    if T.is_elementwise(n.op.prim, n.params) and len(ins) > 1:
+        # a broadcast constant (a seed of ones) as one 0-d value, where the result keeps
+        # its type: NumPy broadcasts it, the arithmetic is the same, nothing is stored
+        for k, x in enumerate(ins):
+            u = _uniform(x)
+            if u is not None:
+                new = ins[:k] + [constant(u)] + ins[k + 1:]
+                r = n.op.prim.bind(*new, **n.params)
+                if _same(r, n):
+                    ins = new
+                    n = r
     out = None
     if name in ("add", "sub") and len(ins) == 2:
         x, y = ins
@@ -315,9 +335,9 @@ def _simplify_one(n: Node, ins: list) -> Node | None:
             out = _P("reshape").bind(x, shape=a.shape)
     elif name in ("broadcast_to", "astype"):
         out = ins[0]
-    if out is None or out is n:
-        return None
-    return out if _same(out, n) else None
+    if out is None:
+        return n if n is not orig else None
+    return out if _same(out, n) else (n if n is not orig else None)
 
 
 def simplify(g: Any, check: bool = True) -> Any:

@@ -88,6 +88,7 @@ class Jitted:
         self.backend = backend
         self.traces = 0
         self._last: _Entry | None = None
+        self._pending: list = []  # background numba compiles (backend="auto")
         self._fast: dict = {}  # signature of plain positional leaves -> entry
         self._cache: dict = {}  # general signature -> entry
         functools.update_wrapper(self, f)
@@ -189,8 +190,19 @@ class Jitted:
         self.traces += 1
         g = stage(fn, staged_args, nums, avals=avals)
         opt = g.optimize()
-        compiled = _backend_compile(opt, self.backend, getattr(f, "__name__", "f"))
-        return _Entry(opt, compiled.fn, g.out_tree, compiled)
+        name = _ident(getattr(f, "__name__", "f"))
+        compiled = _backend_compile(opt, self.backend, name)
+        entry = _Entry(opt, compiled.fn, g.out_tree, compiled)
+        if self.backend == "auto" and numba_available():
+            _upgrade_later(entry, opt, name, self._pending)
+        return entry
+
+    def ready(self) -> "Jitted":
+        """Wait until the numba kernels that ``backend="auto"`` compiles in the background
+        are in use (the NumPy code runs meanwhile); returns the function."""
+        while self._pending:
+            self._pending.pop().join()
+        return self
 
     # ------------------------------------------------------------------ inspection
     def graph(self, *args: Any, **kwargs: Any) -> Any:
@@ -198,8 +210,10 @@ class Jitted:
         return self._entry(args, kwargs).graph
 
     def source(self, *args: Any, **kwargs: Any) -> str:
-        """The generated source this call signature runs."""
-        return self._entry(args, kwargs).compiled.source
+        """The generated source this call signature runs (after :meth:`ready`)."""
+        self._entry(args, kwargs)
+        self.ready()
+        return self._last.compiled.source
 
     def _entry(self, args: tuple, kwargs: dict) -> _Entry:
         self(*args, **kwargs)
@@ -213,7 +227,7 @@ class Jitted:
 
 
 def _backend_compile(g: Any, backend: str, name: str) -> Any:
-    if backend == "numba" or (backend == "auto" and numba_available()):
+    if backend == "numba":
         if not numba_available():
             raise WeifenValueError(
                 "jit(backend='numba') needs numba: pip install 'weifen[jit]' (or use "
@@ -223,7 +237,32 @@ def _backend_compile(g: Any, backend: str, name: str) -> Any:
         return compile_numba(g, name)
     from weifen.graph.codegen import compile_graph
 
-    return compile_graph(g, _ident(name))
+    return compile_graph(g, name)
+
+
+def _upgrade_later(entry: _Entry, g: Any, name: str, pending: list) -> None:
+    """``backend="auto"`` with numba: the NumPy code serves the first calls while a thread
+    compiles the fused regions with numba; then the entry switches to that code. Graphs
+    without a fusion region keep the NumPy code (numba would add nothing)."""
+    import threading
+
+    from weifen.graph.fusion import regions
+
+    if not regions(g.nodes):
+        return
+
+    def work() -> None:
+        try:
+            from weifen.graph.numba_backend import compile_numba
+
+            c = compile_numba(g, name)
+        except Exception:  # numba could not help: the NumPy code stays
+            return
+        entry.compiled, entry.fn = c, c.fn
+
+    t = threading.Thread(target=work, name=f"weifen-numba-{name}", daemon=True)
+    pending.append(t)
+    t.start()
 
 
 def _ident(name: str) -> str:
