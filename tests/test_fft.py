@@ -174,7 +174,7 @@ VJP = [
     ("rfft", X8, {}), ("rfft", X7, {"n": 9, "norm": "forward"}), ("irfft", Z5, {}),
     ("irfft", Z5, {"n": 7}), ("irfft", Z5, {"n": 4}), ("hfft", Z5, {"norm": "ortho"}),
     ("ihfft", X7, {}), ("fft2", Z34, {"s": (2, 5)}), ("ifftn", Z34, {"axes": (0,)}),
-    ("rfftn", X234, {"norm": "ortho"}), ("irfftn", Z34, {"s": (4, 6)}),
+    ("rfftn", X234, {"norm": "ortho"}), ("irfftn", Z34, {"s": (4, 6), "axes": (0, 1)}),
     ("irfft2", Z34, {"norm": "forward"}), ("fftshift", Z8, {}),
 ]
 

@@ -25,7 +25,6 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from weifen.core.primitive import Box
 from weifen.errors import WeifenTypeError, WeifenValueError
 from weifen.numpy._util import _raw, _t
 from weifen.numpy.more_math import conj
@@ -343,7 +342,7 @@ def fftfreq(n: int, d: Any = 1.0, device: Any = None) -> Any:
     """
     n = operator.index(n)
     k = np.fft.fftfreq(n, 1.0 / n)  # the integers 0, 1, ..., -1 as floats
-    return _t(k / (_raw(d) * n)) if isinstance(d, Box) else _t(k / (d * n))
+    return _t(k / (_raw(d) * n))
 
 
 def rfftfreq(n: int, d: Any = 1.0, device: Any = None) -> Any:
@@ -355,4 +354,4 @@ def rfftfreq(n: int, d: Any = 1.0, device: Any = None) -> Any:
     """
     n = operator.index(n)
     k = np.arange(n // 2 + 1, dtype=np.float64)
-    return _t(k / (_raw(d) * n)) if isinstance(d, Box) else _t(k / (d * n))
+    return _t(k / (_raw(d) * n))

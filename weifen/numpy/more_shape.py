@@ -525,7 +525,12 @@ def nonzero(a: Any) -> tuple:
     (tensor([1, 2]),)
     """
     x = _raw(a)
-    v = x._concrete() if isinstance(x, Box) else x
+    try:
+        v = x._concrete() if isinstance(x, Box) else x
+    except TypeError:  # a batch inside vmap: each example would give another count
+        raise WeifenTypeError("nonzero (and where with the condition alone): the number of "
+                              "indices depends on the values, so it cannot be batched by "
+                              "vmap; use the three-argument wf.where instead") from None
     return tuple(_t(i) for i in np.nonzero(v))
 
 
