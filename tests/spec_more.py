@@ -392,6 +392,13 @@ MATH = [
            _complex_samples, "complex from its parts"),
     OpSpec("imag[real_input]", lambda x: wf.imag(x), lambda xp, x: xp.imag(x),
            unary(REAL), "real (zeros)", differentiable=False, smooth2=False, torch_ref=None),
+    OpSpec("angle", lambda x, y, **k: wf.angle(cz(x, y), **k),
+           lambda xp, x, y, **k: xp.angle(_cz_ref(xp, x, y), **k) if not _torch(xp) or not k
+           else xp.torch.rad2deg(xp.torch.angle(_cz_ref(xp, x, y))),
+           lambda r: [Sample("(3,)", (REAL(r, (3,)), NONZERO(r, (3,)))),
+                      Sample("(2,3)x(3,)deg", (REAL(r, (2, 3)), NONZERO(r, (3,))),
+                             {"deg": True})],
+           "imaginary parts away from 0 (the branch cut and the origin)"),
     *[OpSpec(n, lambda x, y, _n=n: _parts(wf, getattr(wf, _n)(cz(x, y))),
              lambda xp, x, y: _parts(xp, xp.conj(_cz_ref(xp, x, y))), _complex_samples,
              "complex from its parts") for n in ("conj", "conjugate")],

@@ -121,6 +121,14 @@ CASES.update({
     "select": [(((U > 0, U < -0.3), [U, V], 0.5), E)],
     "trapezoid": [((U, P), E)],
 })
+# wf.fft (complex outputs count with both parts: see _scalarise)
+CASES.update({f"fft.{n}": [((U,), E)] for n in (
+    "fft", "ifft", "rfft", "irfft", "hfft", "ihfft", "fftshift", "ifftshift")})
+CASES.update({f"fft.{n}": [((R,), E)] for n in (
+    "fft2", "ifft2", "fftn", "ifftn", "rfft2", "irfft2", "rfftn", "irfftn")})
+CASES.update({"fft.fftfreq": [((4, 0.7), E)], "fft.rfftfreq": [((5, 0.7), E)]})
+CASES["fft.fft"].append(((U,), {"n": 5, "norm": "ortho"}))
+CASES["fft.irfft"].append(((U,), {"n": 3}))
 # names with no float argument to trace (sizes and shapes only): their refusal is tested
 # in test_trust.py
 NO_FLOAT_ARGS = {"zeros", "ones", "eye", "rand", "randn", "from_numpy"}
@@ -129,6 +137,8 @@ NO_FLOAT_ARGS = {"zeros", "ones", "eye", "rand", "randn", "from_numpy"}
 def _fn(name):
     if name.startswith("linalg."):
         return getattr(wf.linalg, name[7:])
+    if name.startswith("fft."):
+        return getattr(wf.fft, name[4:])
     return getattr(wf, name)
 
 
@@ -152,6 +162,8 @@ def _scalarise(out, wrap):
     """A weighted sum of every output leaf (cast to float), so one number sees them all."""
     total = 0.0
     for k, o in enumerate(_leaves(out)):
+        if getattr(o, "dtype", np.dtype(float)).kind == "c":  # both parts count
+            o = wf.real(o) + 0.5 * wf.imag(o)
         o = wf.astype(o, np.float64)
         total = total + wf.sum(o * _weights(tuple(o.shape), k))
     return total
@@ -243,5 +255,6 @@ def test_every_public_function_has_a_row():
     public |= {f"linalg.{n}" for n in dir(wf.linalg)
                if not n.startswith("_") and callable(getattr(wf.linalg, n))
                and not n.endswith("Result")}
+    public |= {f"fft.{n}" for n in wf.fft.__all__}
     missing = sorted(public - set(CASES) - NO_FLOAT_ARGS)
     assert not missing, f"public functions with no traced-argument case: {missing}"

@@ -257,3 +257,10 @@ def test_errors_are_weifen_errors():
         wf.fft.fft(X8, axis=1)
     with pytest.raises(ValueError):
         wf.fft.fftn(X34, s=(2, 2, 2), axes=(0, 1))
+
+
+def test_every_fft_function_has_a_spec_row():
+    from spec_fft import SPECS_FFT
+
+    rows = {r.name.split("[")[0][len("fft."):] for r in SPECS_FFT}
+    assert not sorted(set(wf.fft.__all__) - rows)

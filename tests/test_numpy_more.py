@@ -242,3 +242,14 @@ def test_errors_name_the_op():
         with pytest.raises(kind) as e:
             call()
         assert isinstance(e.value, wf.WeifenError), (type(e.value), e.value)
+
+
+def test_every_extra_has_a_spec_row():
+    """Each public name of the two extras modules has a spec row (tests/spec_more.py), but
+    the index results, whose shapes depend on the values (tested above)."""
+    from spec_more import SPECS_MORE
+    from weifen.numpy import more_math, more_shape
+
+    rows = {r.name.split("[")[0] for r in SPECS_MORE}
+    names = set(more_math.__all__) | set(more_shape.__all__)
+    assert not sorted(names - rows - {"where", "nonzero"})
