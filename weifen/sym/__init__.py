@@ -12,12 +12,16 @@
 """
 from __future__ import annotations
 
+import math
+from collections import Counter
 from typing import Any, Callable
 
-from weifen.errors import WeifenTypeError
-from weifen.sym.calculus import diff, expand, lambdify, simplify, subs
+from weifen.errors import WeifenTypeError, WeifenValueError
+from weifen.sym.calculus import diff, lambdify, subs
+from weifen.sym.collect import simplify
 from weifen.sym.expr import Expr, Symbol, apply, as_expr, const, symbols
 from weifen.sym.parse import parse
+from weifen.sym.poly import expand
 
 
 def _fn(name: str) -> Callable[[Any], Expr]:
@@ -61,52 +65,107 @@ _TO_SYMPY = {"add": "Add", "mul": "Mul", "pow": "Pow", "log": "log", "exp": "exp
 
 
 def to_sympy(e: Expr) -> Any:
-    """The SymPy expression of ``e`` (SymPy must be installed)."""
+    """The SymPy expression of ``e`` (SymPy must be installed).
+
+    Sums are handed to SymPy whole (``Add(*terms)``, the same canonical sum as adding
+    one term at a time, which SymPy does in time growing with the sum each step). SymPy
+    recurses on nested functions, so an expression too deep for it is a
+    ``WeifenValueError`` rather than a ``RecursionError``.
+
+    >>> from weifen import sym
+    >>> x, y = sym.symbols("x y")
+    >>> sym.to_sympy(x - (y - x) + sym.sin(y))
+    2*x - y + sin(y)
+    """
     import sympy
 
+    e = as_expr(e)
+    order = list(e.nodes())
+    uses: Counter = Counter()
+    for node in order:
+        uses.update(node.args)
+    # a sum, difference or negation used once, by another one, is read through by it
+    linear = ("add", "sub", "neg")
+    inner = {a for node in order if node.op in linear
+             for a in node.args if a.op in linear and uses[a] == 1}
     out: dict = {}
-    for node in as_expr(e).nodes():
-        a = [out[x] for x in node.args]
-        op = node.op
-        if op == "symbol":
-            out[node] = sympy.Symbol(node.value)
-        elif op == "const":
-            out[node] = sympy.Integer(node.value) if isinstance(node.value, int) else \
-                sympy.Float(node.value)
-        elif op == "sub":
-            out[node] = a[0] - a[1]
-        elif op == "div":
-            out[node] = a[0] / a[1]
-        elif op == "neg":
-            out[node] = -a[0]
-        elif op == "sigmoid":
-            out[node] = 1 / (1 + sympy.exp(-a[0]))
-        elif op in _TO_SYMPY:
-            out[node] = getattr(sympy, _TO_SYMPY[op])(*a)
-        else:
-            raise WeifenTypeError(f"to_sympy: no SymPy counterpart for {op!r}")
-    return out[as_expr(e)]
+    try:
+        for node in order:
+            if node in inner:
+                continue
+            op = node.op
+            if op in linear:
+                terms, stack = [], [(node, 1)]
+                while stack:
+                    x, sign = stack.pop()
+                    if x is node or (x.op in linear and x in inner):
+                        signs = (sign, -sign) if x.op == "sub" else (-sign,) if \
+                            x.op == "neg" else (sign, sign)
+                        stack.extend(reversed(list(zip(x.args, signs))))
+                    else:
+                        terms.append(out[x] if sign > 0 else -out[x])
+                out[node] = sympy.Add(*terms)
+                continue
+            a = [out[x] for x in node.args]
+            if op == "symbol":
+                out[node] = sympy.Symbol(node.value)
+            elif op == "const":
+                out[node] = sympy.Integer(node.value) if isinstance(node.value, int) else \
+                    sympy.Float(node.value)
+            elif op == "div":
+                out[node] = a[0] / a[1]
+            elif op == "sigmoid":
+                out[node] = 1 / (1 + sympy.exp(-a[0]))
+            elif op in _TO_SYMPY:
+                out[node] = getattr(sympy, _TO_SYMPY[op])(*a)
+            else:
+                raise WeifenTypeError(f"to_sympy: no SymPy counterpart for {op!r}")
+    except RecursionError:
+        raise WeifenValueError(f"to_sympy: the expression ({e.dag_size()} distinct nodes) "
+                               "is nested too deeply for SymPy") from None
+    return out[e]
 
 
 def from_sympy(s: Any) -> Expr:
-    """The weifen expression of the SymPy expression ``s``."""
+    """The weifen expression of the SymPy expression ``s``.
+
+    >>> import sympy
+    >>> from weifen import sym
+    >>> sym.from_sympy(sympy.sympify("x**2/2 - sin(y)"))
+    0.5*x**2 - sin(y)
+    """
     import sympy
 
+    if not isinstance(s, sympy.Basic):
+        raise WeifenTypeError(f"from_sympy: expected a SymPy expression, got a "
+                              f"{type(s).__name__}")
     back = {v: k for k, v in _TO_SYMPY.items() if k not in ("add", "mul", "pow")}
     out: dict = {}
-    for node in sympy.postorder_traversal(s):
+    stack: list = [(s, False)]  # arguments first, without recursion (SymPy's own
+    while stack:                # postorder_traversal recurses)
+        node, ready = stack.pop()
         if node in out:
             continue
+        if not ready and node.args:
+            stack.append((node, True))
+            stack.extend((a, False) for a in reversed(node.args) if a not in out)
+            continue
         if isinstance(node, sympy.Symbol):
-            out[node] = Symbol(node.name)
+            r = Symbol(node.name)
         elif isinstance(node, sympy.Integer):
-            out[node] = const(int(node))
-        elif node.is_Number:
-            out[node] = const(float(node))
+            r = const(int(node))
         elif node is sympy.pi:
-            out[node] = const(float(sympy.pi))
+            r = const(float(sympy.pi))
         elif node is sympy.E:
-            out[node] = const(float(sympy.E))
+            r = const(float(sympy.E))
+        elif node.is_Number:
+            try:
+                v = float(node)
+            except (TypeError, ValueError):
+                v = math.nan
+            if not math.isfinite(v):
+                raise WeifenValueError(f"from_sympy: {node} is not a finite number")
+            r = const(v)
         else:
             args = [out[a] for a in node.args]
             if isinstance(node, sympy.Add):
@@ -123,7 +182,7 @@ def from_sympy(s: Any) -> Expr:
                 r = apply(back[type(node).__name__], *args)
             else:
                 raise WeifenTypeError(f"from_sympy: no weifen counterpart for {node.func}")
-            out[node] = r
+        out[node] = r
     return out[s]
 
 

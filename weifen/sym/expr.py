@@ -12,6 +12,7 @@ DAG of shared subexpressions is counted once by ``dag_size``. Nothing here recur
 from __future__ import annotations
 
 import math
+import operator
 from typing import Any, Iterator
 
 import numpy as np
@@ -36,7 +37,7 @@ class Expr(Box):
         self.op = op
         self.args = args
         self.value = value
-        self._hash = hash((op, value, tuple(a._hash for a in args)))
+        self._hash = hash((op, value, tuple([a._hash for a in args])))
 
     # ------------------------------------------------------------------ structure
     def __hash__(self) -> int:
@@ -47,6 +48,9 @@ class Expr(Box):
             if isinstance(other, NUMBER) and self.op == "const":
                 return self.value == other
             return False
+        # pairs already compared are skipped: two DAGs that share subexpressions would
+        # otherwise be walked as trees, exponentially many times
+        seen: set = set()
         stack = [(self, other)]
         while stack:
             a, b = stack.pop()
@@ -55,7 +59,11 @@ class Expr(Box):
             if (a._hash != b._hash or a.op != b.op or a.value != b.value
                     or len(a.args) != len(b.args)):
                 return False
-            stack.extend(zip(a.args, b.args))
+            if a.args:
+                pair = (id(a), id(b))
+                if pair not in seen:
+                    seen.add(pair)
+                    stack.extend(zip(a.args, b.args))
         return True
 
     def __ne__(self, other: Any) -> bool:  # type: ignore[override]
@@ -97,11 +105,12 @@ class Expr(Box):
         return apply(prim.name, *args, **params)
 
     def _primal_data(self) -> Any:
-        raise WeifenTypeError(f"the symbolic expression {self} has no numeric value; use "
-                              ".subs({...}) or sym.lambdify")
+        raise WeifenTypeError(f"the symbolic expression {self._preview()} has no numeric "
+                              "value; use .subs({...}) or sym.lambdify")
 
     def __bool__(self) -> bool:
-        raise WeifenTypeError(f"the truth value of the expression {self} is not defined")
+        raise WeifenTypeError(f"the truth value of the expression {self._preview()} is not "
+                              "defined")
 
     # ------------------------------------------------------------------ operators
     def __add__(self, o: Any) -> "Expr":
@@ -149,6 +158,12 @@ class Expr(Box):
     def __repr__(self) -> str:
         return str(self)
 
+    def _preview(self, n: int = 60) -> str:
+        """The start of ``str(self)``, for messages that must stay short."""
+        from weifen.sym.printing import preview
+
+        return preview(self, n)
+
     def to_latex(self) -> str:
         """The expression in LaTeX (``\\frac{1}{x} + y``)."""
         from weifen.sym.printing import to_latex
@@ -175,7 +190,8 @@ class Expr(Box):
         v = self.subs({})
         if isinstance(v, Expr):
             names = sorted(map(str, self.free_symbols()))
-            raise WeifenTypeError(f"{self} has free symbols {names}")
+            more = f" and {len(names) - 10} more" if len(names) > 10 else ""
+            raise WeifenTypeError(f"{self._preview()} has free symbols {names[:10]}{more}")
         return float(v)
 
 
@@ -219,15 +235,24 @@ def as_expr(x: Any) -> Expr:
                           f"{type(x).__name__}")
 
 
-def _c(e: Expr) -> Any:
-    return e.value if e.op == "const" else None
+_FAST = {"add": operator.add, "sub": operator.sub, "mul": operator.mul, "neg": operator.neg}
 
 
 def _fold(op: str, vals: list, params: dict) -> Any:
-    prim = REGISTRY[op]
-    with np.errstate(all="ignore"):
-        r = prim.impl(*[float(v) for v in vals], **params)
-    r = np.asarray(r).item()
+    """``op`` on the constants ``vals``, or ``None`` where folding would lose the value."""
+    try:
+        fs = [float(v) for v in vals]
+    except OverflowError:  # an integer beyond the float range stays exact, symbolic
+        return None
+    fast = _FAST.get(op)
+    if fast is not None and not params:  # the same IEEE result, without NumPy's overhead
+        r = fast(*fs)
+    else:
+        with np.errstate(all="ignore"):
+            r = REGISTRY[op].impl(*fs, **params)
+        r = np.asarray(r).item()
+    if isinstance(r, float) and not math.isfinite(r):
+        return None  # keep 1/0, log(0), ... symbolic rather than inf or nan
     return r
 
 
@@ -235,13 +260,16 @@ def apply(op: str, *args: Any, **params: Any) -> Expr:
     """The expression ``op(args)``, with constants folded and trivial identities dropped."""
     if op not in REGISTRY:
         raise WeifenValueError(f"unknown operation {op!r}")
-    xs = tuple(as_expr(a) for a in args)
-    cs = [_c(x) for x in xs]
-    if all(c is not None for c in cs) and xs:
+    return build(op, tuple([a if type(a) is Expr else as_expr(a) for a in args]), params)
+
+
+def build(op: str, xs: tuple, params: dict) -> Expr:
+    """:func:`apply` for a known ``op`` on a tuple of expressions (the parser's fast way
+    in: it builds one node per operator)."""
+    cs = [x.value if x.op == "const" else None for x in xs]
+    if xs and None not in cs:
         r = _fold(op, cs, params)
-        if isinstance(r, float) and not math.isfinite(r):
-            pass  # keep 1/0, log(0), ... symbolic rather than inf or nan
-        else:
+        if r is not None:
             return const(r)
     if op == "add":
         if cs[0] == 0:

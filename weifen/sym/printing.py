@@ -1,8 +1,24 @@
 """Printing expressions as text (``1/x + y``) and LaTeX, with the fewest parentheses
-precedence allows. Written with an explicit stack, so deep expressions print too."""
+precedence allows.
+
+The printer walks the expression with an explicit stack and appends pieces to one list
+that is joined once at the end, so printing costs time linear in the printed length at
+any depth (building each subexpression's string and pasting it into its parent's would
+copy a chain of n nodes n times over). A subexpression used more than once is rendered
+once and its string reused, so a shared DAG (derivatives) costs the copying of its
+printed text plus one step per distinct node.
+
+>>> from weifen import sym
+>>> x, y = sym.symbols("x y")
+>>> str((x + y) * x - x / (y - x))
+'(x + y)*x - x/(y - x)'
+>>> preview(x + y, 3)
+'x +...'
+"""
 from __future__ import annotations
 
-from typing import Any
+from collections import Counter
+from typing import Any, Callable
 
 from weifen.sym.expr import Expr
 
@@ -26,74 +42,132 @@ def _prec(e: Expr) -> int:
     return _PREC.get(e.op, 5)
 
 
-def _render(root: Expr, leaf, binary, unary, func) -> str:
-    done: dict = {}
-    for e in root.nodes():
-        if e.op in ("symbol", "const"):
-            done[e] = leaf(e)
-            continue
-        parts = [done[a] for a in e.args]
-        p = _PREC.get(e.op)
-        if p is not None and len(e.args) == 2:
-            left, right = e.args
-            # left-associative ops need parentheses on the right at equal precedence; ** is
-            # right-associative, so the other way round
-            lp = _prec(left) < p or (e.op == "pow" and _prec(left) <= p)
-            rp = _prec(right) < p or (_prec(right) == p and e.op in ("sub", "div"))
-            done[e] = binary(e.op, parts[0], parts[1], lp, rp)
-        elif e.op == "neg":
-            done[e] = unary(parts[0], _prec(e.args[0]) < 3)
+def _parens(e: Expr) -> tuple[bool, bool]:
+    """Whether the left and the right operand of the binary node ``e`` need parentheses."""
+    p = _PREC[e.op]
+    left, right = e.args
+    # left-associative ops need parentheses on the right at equal precedence; ** is
+    # right-associative, so the other way round
+    lp = _prec(left) < p or (e.op == "pow" and _prec(left) <= p)
+    rp = _prec(right) < p or (_prec(right) == p and e.op in ("sub", "div"))
+    return lp, rp
+
+
+def _interleave(args: tuple, extra: list) -> list:
+    out: list = []
+    for k, a in enumerate(list(args) + extra):
+        if k:
+            out.append(", ")
+        out.append(a)
+    return out
+
+
+def _text_leaf(x: Expr) -> str:
+    return x.value if x.op == "symbol" else _num(x.value)
+
+
+def _text_layout(e: Expr) -> list:
+    """The pieces of the op node ``e``: strings, and its arguments where they go."""
+    if e.op in _PREC and len(e.args) == 2:
+        lp, rp = _parens(e)
+        a, b = e.args
+        return ([*("(", a, ")")] if lp else [a]) + [_TEXT[e.op]] + \
+            ([*("(", b, ")")] if rp else [b])
+    if e.op == "neg":
+        a = e.args[0]
+        return ["-(", a, ")"] if _prec(a) < 3 else ["-", a]
+    extra = [f"{k}={v}" for k, v in (e.value or ())]
+    return [e.op, "("] + _interleave(e.args, extra) + [")"]
+
+
+def _latex_leaf(x: Expr) -> str:
+    if x.op == "symbol":
+        name = x.value
+        head, _, tail = name.partition("_")
+        if len(head) > 1 and not tail and name[-1].isdigit():  # x1 -> x_{1}
+            i = len(name.rstrip("0123456789"))
+            return f"{name[:i]}_{{{name[i:]}}}"
+        return name if not tail else f"{head}_{{{tail}}}"
+    return _num(x.value)
+
+
+def _latex_layout(e: Expr) -> list:
+    if e.op in _PREC and len(e.args) == 2:
+        lp, rp = _parens(e)
+        a, b = e.args
+        if e.op == "div":
+            return ["\\frac{", a, "}{", b, "}"]
+        A = ["\\left(", a, "\\right)"] if lp else [a]
+        if e.op == "pow":
+            return A + ["^{", b, "}"]
+        B = ["\\left(", b, "\\right)"] if rp else [b]
+        return A + [" " if e.op == "mul" else _TEXT[e.op]] + B
+    if e.op == "neg":
+        a = e.args[0]
+        return ["-\\left(", a, "\\right)"] if _prec(a) < 3 else ["-", a]
+    if e.op == "sqrt":
+        return ["\\sqrt{", e.args[0], "}"]
+    name = _LATEX_FN.get(e.op, f"\\operatorname{{{e.op}}}")
+    return [name, "\\left("] + _interleave(e.args, []) + ["\\right)"]
+
+
+def _write(root: Expr, leaf: Callable, layout: Callable, limit: int | None = None) -> str:
+    """The printed ``root``; with ``limit``, only (at least) its first ``limit``
+    characters, found without printing the rest."""
+    shared: set = set()
+    if limit is None:
+        uses: Counter = Counter()
+        for node in root.nodes():
+            uses.update(node.args)
+        shared = {node for node, n in uses.items() if n > 1}
+    cache: dict = {}
+    out: list[str] = []
+    length = 0
+    stack: list = [root]
+    while stack:
+        item = stack.pop()
+        if type(item) is str:
+            out.append(item)
+            if limit is not None:
+                length += len(item)
+                if length >= limit:
+                    break
+        elif type(item) is tuple:  # a shared node is complete: keep its string
+            node, start = item
+            s = "".join(out[start:])
+            del out[start:]
+            out.append(s)
+            cache[node] = s
+        elif not item.args:
+            stack.append(leaf(item))
+        elif item in shared:
+            s = cache.get(item)
+            if s is not None:
+                stack.append(s)
+            else:
+                stack.append((item, len(out)))
+                stack.extend(reversed(layout(item)))
         else:
-            done[e] = func(e, parts)
-    return done[root]
+            stack.extend(reversed(layout(item)))
+    return "".join(out)
 
 
 def to_str(e: Expr) -> str:
-    def leaf(x: Expr) -> str:
-        return x.value if x.op == "symbol" else _num(x.value)
-
-    def binary(op: str, a: str, b: str, lp: bool, rp: bool) -> str:
-        return f"{f'({a})' if lp else a}{_TEXT[op]}{f'({b})' if rp else b}"
-
-    def unary(a: str, paren: bool) -> str:
-        return f"-({a})" if paren else f"-{a}"
-
-    def func(x: Expr, parts: list) -> str:
-        extra = [f"{k}={v}" for k, v in (x.value or ())]
-        return f"{x.op}({', '.join(parts + extra)})"
-
-    return _render(e, leaf, binary, unary, func)
+    return _write(e, _text_leaf, _text_layout)
 
 
 def to_latex(e: Expr) -> str:
-    def leaf(x: Expr) -> str:
-        if x.op == "symbol":
-            name = x.value
-            head, _, tail = name.partition("_")
-            if len(head) > 1 and not tail and name[-1].isdigit():  # x1 -> x_{1}
-                i = len(name.rstrip("0123456789"))
-                return f"{name[:i]}_{{{name[i:]}}}"
-            return name if not tail else f"{head}_{{{tail}}}"
-        return _num(x.value)
+    return _write(e, _latex_leaf, _latex_layout)
 
-    def binary(op: str, a: str, b: str, lp: bool, rp: bool) -> str:
-        if op == "div":
-            return f"\\frac{{{a}}}{{{b}}}"
-        A = f"\\left({a}\\right)" if lp else a
-        B = f"\\left({b}\\right)" if rp else b
-        if op == "pow":
-            return f"{A}^{{{b}}}"
-        if op == "mul":
-            return f"{A} {B}"
-        return f"{A}{_TEXT[op]}{B}"
 
-    def unary(a: str, paren: bool) -> str:
-        return f"-\\left({a}\\right)" if paren else f"-{a}"
+def prefix(e: Expr, n: int) -> str:
+    """At least the first ``n`` characters of ``str(e)`` (all of it when shorter), in
+    time that does not grow with the length of the rest."""
+    return _write(e, _text_leaf, _text_layout, n)
 
-    def func(x: Expr, parts: list) -> str:
-        if x.op == "sqrt":
-            return f"\\sqrt{{{parts[0]}}}"
-        name = _LATEX_FN.get(x.op, f"\\operatorname{{{x.op}}}")
-        return f"{name}\\left({', '.join(parts)}\\right)"
 
-    return _render(e, leaf, binary, unary, func)
+def preview(e: Expr, n: int = 60) -> str:
+    """``str(e)`` cut to ``n`` characters (``...`` marks the cut): for error messages,
+    which must stay short however large the expression."""
+    s = prefix(e, n + 1)
+    return s if len(s) <= n else s[:n] + "..."

@@ -1,0 +1,342 @@
+"""``simplify``: constants folded, like terms and like factors combined, bottom up.
+
+Each node, rebuilt on its simplified arguments, is read as a sum of ``coefficient *
+term`` and as ``coefficient * prod(base ** exponent)``, like terms or factors are merged
+in order of first appearance, and the sum (a left-leaning chain) or product is rebuilt.
+
+Done naively, every node of a chain ``((a + b) + c) + ...`` reads and rebuilds the whole
+sum below it: quadratic. So each result keeps what reading it would give (a
+:class:`_Known`); a parent reads its arguments from there instead of walking them, takes
+the lists over when it is their last user, and where the merge only appends new terms
+it extends the argument's own chain by the new links instead of rebuilding it. The
+results are exactly those of the naive reading (the same terms in the same order, the
+same sums), only found without the repeated walks. Integer coefficients are summed
+exactly (as floats they would round past 2**53 and fail past the float range).
+
+Rules that change values are not applied: a power with a non-integer exponent is not
+spread over a product or a power (``(x*y)**0.5`` and ``(x**2)**0.5`` stay as they are:
+they are defined where the spread forms are not, or differ in sign), and a merge that
+would divide by zero or overflow a coefficient is skipped.
+
+>>> from weifen import sym
+>>> x, y = sym.symbols("x y")
+>>> sym.simplify(3 * x * y / x - y + 2 ** 2)
+2*y + 4
+>>> sym.simplify((x * y) ** 0.5 * (x * y) ** 0.5)
+((x*y)**0.5)**2
+"""
+from __future__ import annotations
+
+import math
+from collections import Counter
+from typing import Any
+
+from weifen.sym.expr import Expr, apply, as_expr, const, params_of
+
+_NOT_ATOMS = ("mul", "div", "neg", "const", "pow")
+
+
+class _Known:
+    """What reading ``expr`` gives: ``terms`` ((coefficient, term) in order) with ``acc``
+    (term -> coefficient), and ``factors`` ((base, exponent) in order) with
+    ``merged`` (base -> exponent) and ``coef``; ``chain``: ``expr`` is the product's
+    left-leaning chain of factors (no denominator), so more factors may be appended.
+    ``owners``: uses of ``expr`` by nodes not yet simplified."""
+
+    __slots__ = ("expr", "owners", "terms", "acc", "factors", "merged", "coef", "chain")
+
+    def __init__(self, expr: Expr) -> None:
+        self.expr = expr
+        self.owners = 0
+        self.terms: list | None = None
+        self.acc: dict | None = None
+        self.factors: list | None = None
+        self.merged: dict | None = None
+        self.coef: Any = None
+        self.chain = False
+
+
+def _known(known: dict | None, x: Expr, what: str) -> _Known | None:
+    k = known.get(id(x)) if known else None
+    return k if k is not None and k.expr is x and getattr(k, what) is not None else None
+
+
+def _take(known: dict, k: _Known, lst: list, dct: dict) -> tuple[list, dict]:
+    """``k``'s list and dict to build on: themselves when no one else will read ``k``."""
+    if k.owners == 0:
+        del known[id(k.expr)]
+        return lst, dct
+    return list(lst), dict(dct)
+
+
+def _terms(e: Expr, known: dict | None = None) -> tuple[list, Any]:
+    """``e`` as a sum of ``coefficient * term`` (term ``None``: a constant); with
+    ``known``, also the head: ``(dict, length, known)`` when the list starts with a
+    known argument's terms, whose merged dict comes along."""
+    out: list = []
+    head = None
+    stack = [(1, e)]
+    while stack:
+        c, x = stack.pop()
+        if type(c) is int and (c == 1 or c == -1):
+            k = _known(known, x, "terms")
+            if k is not None:
+                if c == 1 and not out:
+                    out, acc = _take(known, k, k.terms, k.acc)  # type: ignore[arg-type]
+                    head = (acc, len(out), k)
+                else:  # negating is exact, so these are the walk's own numbers
+                    out.extend(k.terms if c == 1 else [(-v, t) for v, t in k.terms])
+                continue
+        if x.op == "add":
+            stack += [(c, x.args[1]), (c, x.args[0])]
+        elif x.op == "sub":
+            stack += [(-c, x.args[1]), (c, x.args[0])]
+        elif x.op == "neg":
+            stack.append((-c, x.args[0]))
+        elif x.op == "const":
+            out.append((c * x.value, None))
+        elif x.op == "mul" and x.args[0].op == "const":
+            stack.append((c * x.args[0].value, x.args[1]))
+        elif x.op == "mul" and x.args[1].op == "const":
+            stack.append((c * x.args[1].value, x.args[0]))
+        else:
+            out.append((c, x))
+    return out, head
+
+
+def _factors(e: Expr, known: dict | None = None) -> tuple[Any, list, Any]:
+    """``e`` as ``coefficient * prod(base ** exponent)``, and the head as in
+    :func:`_terms` (``(dict, length, known)``)."""
+    coef: Any = 1
+    out: list = []
+    head = None
+    stack = [(e, 1)]
+    while stack:
+        x, p = stack.pop()
+        if type(p) is int and p == 1:
+            k = _known(known, x, "factors")
+            if k is not None:
+                coef = coef * k.coef  # the one constant (or negation) reading k.expr meets
+                if not out:
+                    out, merged = _take(known, k, k.factors, k.merged)  # type: ignore
+                    head = (merged, len(out), k)
+                else:
+                    out.extend(k.factors)
+                continue
+        if x.op == "mul":
+            stack += [(x.args[1], p), (x.args[0], p)]
+        elif x.op == "div":
+            stack += [(x.args[1], -p), (x.args[0], p)]
+        elif x.op == "neg":
+            if p % 2:  # p is an integer here: (-a)**2 is a**2
+                coef = -coef
+            stack.append((x.args[0], p))
+        elif x.op == "const":
+            coef = coef * (x.value ** p)
+        elif x.op == "pow" and x.args[1].op == "const" and (
+                type(x.args[1].value) is int or x.args[0].op not in _NOT_ATOMS
+                and not (x.args[0].op == "pow" and x.args[0].args[1].op == "const")):
+            # (a*b)**q = a**q * b**q and (a**r)**q = a**(r*q) hold for integer q only
+            stack.append((x.args[0], p * x.args[1].value))
+        else:
+            out.append((x, p))
+    return coef, out, head
+
+
+def _finite(v: Any) -> bool:
+    return not isinstance(v, float) or math.isfinite(v)
+
+
+def _int(c: Any) -> Any:
+    return int(c) if isinstance(c, float) and c.is_integer() else c
+
+
+def _sum(terms: list, e: Expr | None = None) -> Expr:
+    """The left-leaning chain of the terms (``e``: a chain to extend)."""
+    for c, t in terms:
+        if c == 0:
+            continue
+        if t is None:
+            part, neg = const(abs(c)), c < 0
+        else:
+            part = t if abs(c) == 1 else apply("mul", const(abs(c)), t)
+            neg = c < 0
+        if e is None:
+            e = apply("neg", part) if neg else part
+        else:
+            e = apply("sub" if neg else "add", e, part)
+    return e if e is not None else const(0)
+
+
+def _power(base: Expr, p: Any) -> Expr:
+    return base if abs(p) == 1 else apply("pow", base, abs(p))
+
+
+def _walked(p: Any) -> Any:
+    """The exponent reading ``base ** abs(p)`` back gives (constants are normalised)."""
+    if abs(p) == 1:
+        return 1 if p > 0 else -1
+    v = const(abs(p)).value
+    return v if p > 0 else -v
+
+
+def _product(coef: Any, factors: list) -> tuple[Expr, _Known | None]:
+    """``coef * prod(base ** p)``, numerator first, and what reading it back gives."""
+    num = [(b, p) for b, p in factors if p > 0]
+    den = [(b, p) for b, p in factors if p < 0]
+    e = const(coef) if not num or coef != 1 else None
+    for b, p in num:
+        f = _power(b, p)
+        e = f if e is None else apply("mul", e, f)
+    for b, p in den:
+        e = apply("div", e if e is not None else const(1), _power(b, p))
+    if e is None:
+        return const(coef), None
+    if coef == 0 or not (num or den):
+        return e, None  # folded to a constant: nothing to read back
+    k = _Known(e)
+    k.factors = [(b, _walked(p)) for b, p in num + den]
+    k.merged = {b: 0 + p for b, p in k.factors}
+    k.coef = const(coef).value
+    k.chain = bool(num) and not den
+    return e, k
+
+
+def _collect_factors(e: Expr, known: dict) -> tuple[Expr, _Known | None]:
+    try:
+        coef, factors, head = _factors(e, known)
+    except (ZeroDivisionError, OverflowError):  # 0 ** -1, 1e200 ** 2: leave it be
+        return e, None
+    if not factors or not _finite(coef):
+        return e, None
+    merged, start, k = head if head is not None else ({}, 0, None)
+    new: dict = {}
+    touched = False  # whether a factor of the head changed
+    for base, p in factors[start:]:
+        if base in merged:
+            merged[base] += p
+            touched = True
+        else:
+            new[base] = new.get(base, 0) + p
+    if not all(_finite(p) for p in new.values()) or touched and not all(
+            _finite(p) for p in merged.values()):
+        return e, None
+    if (k is not None and not touched and k.chain and type(coef) is type(k.coef)
+            and coef == k.coef and all(p >= 0 for p in new.values())):
+        # only new factors, all in the numerator: extend the head's own chain
+        out = k.expr
+        del factors[start:]
+        for base, p in new.items():
+            if p != 0:
+                out = apply("mul", out, _power(base, p))
+                factors.append((base, _walked(p)))
+                merged[base] = 0 + _walked(p)
+        r = _Known(out)
+        r.factors, r.merged, r.coef, r.chain = factors, merged, k.coef, True
+        return out, r
+    return _product(coef, [*merged.items(), *new.items()])
+
+
+def _collect_terms(e: Expr, known: dict) -> tuple[Expr, _Known | None]:
+    try:
+        terms, head = _terms(e, known)
+        acc, start, k = head if head is not None else ({}, 0, None)
+        new: dict = {}
+        touched = False  # whether a term of the head changed
+        for c, t in terms[start:]:
+            if t in acc:
+                acc[t] += c
+                touched = True
+            elif t in new:
+                new[t] += c
+            else:
+                new[t] = c
+    except OverflowError:  # an integer coefficient too large to add to a float one
+        return e, None
+    if not all(_finite(v) for v in new.values()) or touched and not all(
+            _finite(v) for v in acc.values()):
+        return e, None
+    if k is not None and not touched:
+        # only new terms: extend the head's own chain by them
+        out = k.expr
+        del terms[start:]
+        for t, v in new.items():
+            c = _int(v)
+            if c != 0:
+                out = _sum([(c, t)], out)
+                terms.append((c, t))
+                acc[t] = c
+        r = _Known(out)
+        r.terms, r.acc = terms, acc
+        return out, r
+    items = [*acc.items(), *new.items()]
+    out = _sum([(_int(v), t) for t, v in items])
+    if all(v == 0 for _, v in items):
+        return out, None  # 0: nothing to read back
+    r = _Known(out)
+    r.terms = [(_int(v), t) for t, v in items if v != 0]
+    r.acc = {t: c for c, t in r.terms}  # what merging the terms read back starts from
+    return out, r
+
+
+def _collect(e: Expr, known: dict) -> tuple[Expr, _Known | None]:
+    """Like factors combined (``x*x -> x**2``), then like terms (``x + x -> 2*x``)."""
+    kf = None
+    if e.op in ("mul", "div", "neg", "pow"):
+        e, kf = _collect_factors(e, known)
+    if e.op not in ("add", "sub", "neg", "mul"):
+        return e, kf
+    out, kt = _collect_terms(e, known)
+    if kf is not None and out is not e and out == e:
+        out = e  # the same product again (x*y read as 1*(x*y)): keep what is known of it
+        if kt is not None:
+            kt.expr = e
+    if kf is None or out is not e:
+        return out, kt
+    k = kt if kt is not None else _Known(out)
+    k.factors, k.merged, k.coef, k.chain = kf.factors, kf.merged, kf.coef, kf.chain
+    return out, k
+
+
+def simplify(e: Any) -> Expr:
+    """Constants folded, like terms and like factors combined, bottom up.
+
+    >>> from weifen import sym
+    >>> x = sym.Symbol("x")
+    >>> sym.simplify(x * x + x - x + 2 * x / x)
+    x**2 + 2
+    """
+    e = as_expr(e)
+    order = list(e.nodes())
+    left: Counter = Counter()  # uses of each node by nodes not yet simplified
+    for node in order:
+        left.update(node.args)
+    known: dict = {}  # id(result) -> _Known, while some node still reads that result
+    out: dict = {}
+    for node in order:
+        if not node.args:
+            out[node] = node
+            continue
+        args = [out[a] for a in node.args]
+        for x in args:
+            k = known.get(id(x))
+            if k is not None and k.expr is x:
+                k.owners -= 1  # before reading, so the last reader may take k over
+        rebuilt = apply(node.op, *args, **params_of(node))
+        r, k = _collect(rebuilt, known) if rebuilt.args else (rebuilt, None)
+        for x in args:
+            old = known.get(id(x))
+            if old is not None and old.expr is x and old.owners <= 0:
+                del known[id(x)]
+        for a in node.args:
+            left[a] -= 1
+            if left[a] == 0:
+                out.pop(a, None)
+        out[node] = r
+        if k is not None and left[node]:
+            prev = known.get(id(r))
+            if prev is not None and prev.expr is r:
+                k.owners = prev.owners
+            k.owners += left[node]
+            known[id(r)] = k
+    return out[e]

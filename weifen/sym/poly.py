@@ -1,0 +1,267 @@
+"""``expand``: expressions multiplied out into polynomials in canonical form.
+
+The work is done on polynomials as dicts ``{monomial: coefficient}``, one per node of
+the expression, bottom up; Exprs are only built for the result and for the arguments of
+non-polynomial nodes (``sin(x + 1)``), which become opaque *atoms*. Three things keep the
+cost near the size of the polynomials involved rather than depth times size:
+
+* a monomial is a sorted tuple of ``(atom number, power)`` pairs: cheap to hash, and
+  multiplying by one atom is a binary search and a splice. Atoms are ordered by their
+  printed form only when the canonical order of a result is wanted, and then by
+  comparing printed prefixes, which rarely needs the whole string;
+* a polynomial carries a lazy monomial factor ``shift``: multiplying by ``x`` (Horner's
+  ``e*x + 1``) changes the shift, not every key;
+* a polynomial used by one node only is updated in place, and sums walk the smaller
+  operand in Python (the larger is copied by ``dict`` in C).
+
+Dicts keep the order in which monomials first appear, exactly as the plain pairwise
+definitions do, so float coefficients are summed in the same order too.
+"""
+from __future__ import annotations
+
+import math
+from bisect import bisect_left
+from collections import Counter
+from typing import Any
+
+from weifen.errors import WeifenValueError
+from weifen.sym.collect import _int, _sum
+from weifen.sym.expr import Expr, apply, as_expr, params_of
+from weifen.sym.printing import prefix, to_str
+
+_PREFIX = 40  # printed characters compared before whole strings are
+
+
+class _Key:
+    """An atom's place in the canonical order: its printed form, compared lazily."""
+
+    __slots__ = ("atom", "head", "full")
+
+    def __init__(self, atom: Expr) -> None:
+        self.atom = atom
+        self.head: str | None = None
+        self.full: str | None = None
+
+    def _cmp(self, other: "_Key") -> int:
+        if self.head is None:
+            self.head = prefix(self.atom, _PREFIX)
+        if other.head is None:
+            other.head = prefix(other.atom, _PREFIX)
+        a, b = self.head[:_PREFIX], other.head[:_PREFIX]
+        if a != b or (len(self.head) < _PREFIX and len(other.head) < _PREFIX):
+            # the prefixes differ, or both are the whole string
+            return (a > b) - (a < b)
+        if self.full is None:
+            self.full = to_str(self.atom)
+        if other.full is None:
+            other.full = to_str(other.atom)
+        return (self.full > other.full) - (self.full < other.full)
+
+    def __lt__(self, other: "_Key") -> bool:
+        return self._cmp(other) < 0
+
+    def __eq__(self, other: Any) -> bool:
+        return self is other or (isinstance(other, _Key) and self._cmp(other) == 0)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _mmul(a: tuple, b: tuple) -> tuple:
+    """The product of two monomials (sorted tuples of ``(atom, power)``, no zero powers)."""
+    if not a:
+        return b
+    if not b:
+        return a
+    if len(b) > len(a):
+        a, b = b, a
+    if len(b) == 1:  # one atom into a sorted monomial: slices are copied in C
+        i, q = b[0]
+        k = bisect_left(a, (i,))
+        if k < len(a) and a[k][0] == i:
+            p = a[k][1] + q
+            return a[:k] + ((i, p),) + a[k + 1:] if p else a[:k] + a[k + 1:]
+        return a[:k] + b + a[k:]
+    d = dict(a)
+    for i, q in b:
+        d[i] = d.get(i, 0) + q
+    return tuple(sorted((i, p) for i, p in d.items() if p))
+
+
+def _minv(a: tuple) -> tuple:
+    return tuple((i, -p) for i, p in a)
+
+
+class _Poly:
+    """``shift * sum(c * m for m, c in terms.items())``, no coefficient zero."""
+
+    __slots__ = ("terms", "shift")
+
+    def __init__(self, terms: dict, shift: tuple = ()) -> None:
+        self.terms = terms
+        self.shift = shift
+
+    def items(self) -> list:
+        """``(monomial, coefficient)`` with the shift multiplied in."""
+        s = self.shift
+        return [(_mmul(s, m), c) for m, c in self.terms.items()] if s else \
+            list(self.terms.items())
+
+
+def _keep(p: _Poly, own: bool) -> dict:
+    """``p``'s dict to build on: itself where the caller is its last user, else a copy."""
+    return p.terms if own else dict(p.terms)
+
+
+def _add(a: _Poly, b: _Poly, s: int, own_a: bool) -> _Poly:
+    """``a + s*b``. Monomials keep the order of ``a`` followed by the new ones of ``b``,
+    and sums are ``coefficient of a + s * coefficient of b``, as pairwise addition."""
+    if len(a.terms) >= len(b.terms):
+        r = _keep(a, own_a)
+        rel = _mmul(b.shift, _minv(a.shift)) if b.shift != a.shift else ()
+        for m, c in b.terms.items():
+            if rel:
+                m = _mmul(rel, m)
+            v = r.get(m, 0) + s * c
+            if v != 0:
+                r[m] = v
+            else:
+                r.pop(m, None)
+        return _Poly(r, a.shift)
+    # the larger b is copied in C, in order after a's monomials; only a is walked here
+    rel = _mmul(a.shift, _minv(b.shift)) if a.shift != b.shift else ()
+    r = {_mmul(rel, m) if rel else m: c for m, c in a.terms.items()}
+    bt = b.terms if s == 1 else {m: -c for m, c in b.terms.items()}
+    both = {m: c + bt[m] for m, c in r.items() if m in bt}
+    r.update(bt)
+    r.update(both)
+    for m, v in both.items():
+        if v == 0:
+            del r[m]
+    return _Poly(r, b.shift)
+
+
+def _scaled(p: _Poly, own: bool, m: tuple, c: Any, left: bool) -> _Poly:
+    """``p`` times the single term ``c*m`` (``left``: ``c`` is the left factor)."""
+    shift = _mmul(p.shift, m)
+    if type(c) is int and c == 1:
+        return _Poly(_keep(p, own), shift)
+    r = {}
+    for k, v in p.terms.items():
+        w = c * v if left else v * c
+        if w != 0:
+            r[k] = w
+    return _Poly(r, shift)
+
+
+def _mul(a: _Poly, b: _Poly, own_a: bool, own_b: bool) -> _Poly:
+    if len(b.terms) == 1:
+        (m, c), = b.terms.items()
+        return _scaled(a, own_a, _mmul(b.shift, m), c, False)
+    if len(a.terms) == 1:
+        (m, c), = a.terms.items()
+        return _scaled(b, own_b, _mmul(a.shift, m), c, True)
+    r: dict = {}
+    for ma, ca in a.terms.items():
+        for mb, cb in b.terms.items():
+            m = _mmul(ma, mb)
+            r[m] = r.get(m, 0) + ca * cb
+    return _Poly({m: c for m, c in r.items() if c != 0}, _mmul(a.shift, b.shift))
+
+
+class _Expander:
+    def __init__(self) -> None:
+        self.number: dict = {}  # atom -> its number in monomials
+        self.keys: list = []    # number -> _Key
+
+    def atom(self, a: Expr) -> _Poly:
+        if a.op == "const":  # e.g. sin(x - x) rebuilt as sin(0) = 0
+            return _Poly({(): a.value} if a.value != 0 else {})
+        k = self.number.get(a)
+        if k is None:
+            k = self.number[a] = len(self.keys)
+            self.keys.append(_Key(a))
+        return _Poly({((k, 1),): 1})
+
+    def node(self, node: Expr, args: list, own: list) -> _Poly:
+        op = node.op
+        if op == "const":
+            return _Poly({(): node.value} if node.value != 0 else {})
+        if op == "symbol":
+            return self.atom(node)
+        if op == "add" or op == "sub":
+            return _add(args[0], args[1], 1 if op == "add" else -1, own[0])
+        if op == "neg":
+            return _Poly({m: -c for m, c in args[0].terms.items()}, args[0].shift)
+        if op == "mul":
+            return _mul(args[0], args[1], own[0], own[1])
+        if op == "pow" and node.args[1].op == "const":
+            p = node.args[1].value
+            if isinstance(p, int) and 0 <= p <= 64:
+                r = _Poly({(): 1})
+                for _ in range(p):
+                    r = _mul(r, args[0], True, False)
+                return r
+        if op == "div" and len(args[1].terms) == 1:
+            (m, c), = args[1].terms.items()
+            if not _mmul(args[1].shift, m):  # division by a constant
+                return _Poly({k: w for k, v in args[0].terms.items() if (w := v / c) != 0},
+                             args[0].shift)
+        return self.atom(apply(op, *[self.expr(a) for a in args], **params_of(node)))
+
+    def expr(self, p: _Poly) -> Expr:
+        """The polynomial ``p`` as an expression: monomials by descending degree, then by
+        their atoms' printed forms and powers."""
+        keys = self.keys
+        terms = []
+        for m, c in p.items():
+            if isinstance(c, float) and not math.isfinite(c):
+                raise WeifenValueError(f"expand: a coefficient is not finite ({c}): the "
+                                       "constants multiply out past the float range")
+            m = sorted(m, key=lambda ip: keys[ip[0]]) if len(m) > 1 else m
+            terms.append(((-sum(pw for _, pw in m), [(keys[i], -pw) for i, pw in m]), m, c))
+        if len(terms) > 1:
+            terms.sort(key=lambda t: t[0])
+        out = []
+        for _, m, c in terms:
+            t = None
+            for i, pw in m:
+                atom = keys[i].atom
+                f = atom if pw == 1 else apply("pow", atom, pw)
+                t = f if t is None else apply("mul", t, f)
+            out.append((_int(c), t))
+        return _sum(out)
+
+
+def expand(e: Any) -> Expr:
+    """Products distributed over sums and integer powers of sums multiplied out; the
+    result is a sum of monomials in a canonical order (polynomials in canonical form).
+
+    >>> from weifen import sym
+    >>> x, y = sym.symbols("x y")
+    >>> sym.expand((x + y) ** 2 - y * (y - 1))
+    x**2 + 2*x*y + y
+    """
+    e = as_expr(e)
+    order = list(e.nodes())
+    left: Counter = Counter()  # uses of each node not yet processed
+    for node in order:
+        left.update(node.args)
+    ex = _Expander()
+    polys: dict = {}
+    try:
+        for node in order:
+            args = [polys[a] for a in node.args]
+            own = []
+            for a in node.args:
+                left[a] -= 1
+            for k, a in enumerate(node.args):
+                # the last user may reuse a polynomial's dict, unless it reads it twice
+                own.append(left[a] == 0 and args.count(args[k]) == 1)
+            polys[node] = ex.node(node, args, own)
+            for a in node.args:
+                if left[a] == 0:
+                    polys.pop(a, None)
+        return ex.expr(polys[e])
+    except OverflowError:
+        raise WeifenValueError("expand: a coefficient does not fit a float (an integer "
+                               "coefficient too large to mix with a float one)") from None
