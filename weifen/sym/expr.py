@@ -309,6 +309,15 @@ def build(op: str, xs: tuple, params: dict) -> Expr:
     elif op == "neg":
         if xs[0].op == "neg":
             return xs[0].args[0]
+    elif op == "where":  # a known condition picks its branch (rules guard edge values so)
+        if cs[0] is not None:
+            return xs[1] if cs[0] else xs[2]
+    elif op in ("logical_and", "logical_or"):
+        for k in (0, 1):
+            if cs[k] is not None:
+                if bool(cs[k]) == (op == "logical_or"):
+                    return const(bool(cs[k]))  # False and _, True or _
+                return xs[1 - k]
     value = tuple(sorted((k, _hashable(v)) for k, v in params.items())) if params else None
     return Expr(op, xs, value)
 
