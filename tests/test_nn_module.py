@@ -263,6 +263,12 @@ def test_shape_errors_name_the_module_and_its_expected_input():
         nn.LayerNorm(4)(wf.ones(2, 3))
     with pytest.raises(ValueError, match="kernel"):
         nn.Conv2d(1, 1, 5)(wf.ones(1, 1, 3, 3))
+    net = nn.Sequential(nn.Linear(4, 3), nn.ReLU(), nn.Linear(2, 1))
+    with pytest.raises(ValueError, match=re_escape("Linear(in_features=2, out_features=1, "
+                                                   "bias=True) expects input of shape (..., 2), "
+                                                   "got (5, 3)")) as info:
+        net(wf.ones(5, 4))
+    assert info.value.__notes__ == ["(raised by layer (2) of a Sequential)"]
 
 
 def re_escape(s):

@@ -549,8 +549,12 @@ class Sequential(Module):
             self._modules[k] = m
 
     def forward(self, x: Any) -> Any:
-        for m in self._modules.values():
-            x = m(x)
+        for k, m in self._modules.items():
+            try:
+                x = m(x)
+            except (ShapeError, WeifenTypeError) as e:  # say where in the model it happened
+                e.add_note(f"(raised by layer ({k}) of a {type(self).__name__})")
+                raise
         return x
 
     def append(self, module: Module) -> "Sequential":
