@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import math
 import os
-from typing import Callable
+import time
+from typing import Any, Callable
 
 import numpy as np
 
@@ -198,6 +199,236 @@ def training(out: str) -> None:
         opt.step()
         if step % 100 == 0:
             print(f"step {step:3d}: mean squared error fitting sin(x) = {float(loss):.5f}")
+
+
+def _timed(fn: Callable[[], Any], repeat: int = 5) -> tuple[Any, float]:
+    """``fn()`` and the best of ``repeat`` wall-clock times, in seconds."""
+    best = math.inf
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        v = fn()
+        best = min(best, time.perf_counter() - t0)
+    return v, best
+
+
+def three_ways() -> list[tuple[str, float, float, float]]:
+    """dy/dx1 of the seeds' function at (2, 5) five ways: ``(method, value, error, seconds)``.
+
+    >>> rows = three_ways()
+    >>> [r[0] for r in rows][:2]
+    ['symbolic (wf.sym)', 'central difference']
+    >>> all(abs(r[1] - 5.5) < 1e-6 for r in rows)
+    True
+    """
+    from weifen import sym
+    import weifen.numeric as num
+
+    exact = 5.5  # 1/x1 + x2
+    x1, x2 = sym.symbols("x1 x2")
+    e = sym.from_function(f_seed, "x1", "x2")
+    g = lambda t: f_seed(t, 5.0)  # noqa: E731
+    rows = []
+    v, t = _timed(lambda: float(sym.diff(e, x1).subs({x1: 2.0, x2: 5.0})))
+    rows.append(("symbolic (wf.sym)", v, t))
+    v, t = _timed(lambda: float(num.derivative(g, 2.0)))
+    rows.append(("central difference", v, t))
+    v, t = _timed(lambda: float(num.derivative(g, 2.0, richardson=True)))
+    rows.append(("Richardson extrapolation", v, t))
+    v, t = _timed(lambda: float(f_seed(wf.Dual(2.0, 1.0), wf.Dual(5.0, 0.0)).tangent))
+    rows.append(("forward AD (dual numbers)", v, t))
+
+    def reverse() -> float:
+        a = wf.tensor(2.0, requires_grad=True)
+        f_seed(a, wf.tensor(5.0)).backward()
+        return float(a.grad)
+
+    v, t = _timed(reverse)
+    rows.append(("reverse AD (tape)", v, t))
+    return [(m, v, abs(v - exact), t) for m, v, t in rows]
+
+
+@section("10. Three ways to differentiate, side by side (dy/dx1 of the seeds' f at (2, 5))")
+def compare(out: str) -> None:
+    h = np.finfo(float).eps ** (1 / 3) * 2.0
+    print("f(x1, x2) = ln x1 + x1 x2 - sin x2; exact dy/dx1 = 1/x1 + x2 = 5.5\n")
+    print(f"{'method':<28}{'value':>20}{'error':>11}{'time':>12}")
+    for m, v, err, t in three_ways():
+        print(f"{m:<28}{v:>20.15f}{err:>11.1e}{t * 1e6:>9.0f} us")
+    print(f"\n(the central difference used the step h = eps^(1/3) * max(1, |x1|) = {h:.2e}: "
+          "truncation h^2 against rounding eps/h;\n Richardson cancels the h^2 term; AD is "
+          "exact to rounding, and the symbolic derivative is 1/x1 + x2 itself)")
+
+
+def logistic(n: int, x: Any) -> Any:
+    """The logistic map's iterate l_n(x): l_1 = x, l_{k+1} = 4 l_k (1 - l_k).
+
+    >>> from weifen import sym
+    >>> x, = sym.symbols("x")
+    >>> logistic(2, x)
+    4*x*(1 - x)
+    """
+    v = x
+    for _ in range(n - 1):
+        v = 4 * v * (1 - v)
+    return v
+
+
+def swell_rows(n_max: int = 4) -> list[tuple[int, Any, Any, Any]]:
+    """``(n, l_n, d l_n / dx, expanded derivative)`` for n = 1..n_max.
+
+    >>> str(swell_rows(4)[-1][3]).split(" + ")[-1]
+    '64'
+    """
+    from weifen import sym
+
+    (x,) = sym.symbols("x")
+    rows = []
+    for n in range(1, n_max + 1):
+        ln = logistic(n, x)
+        d = sym.diff(ln, x)
+        rows.append((n, ln, d, sym.expand(d)))
+    return rows
+
+
+@section("11. Expression swell: the logistic map l_{n+1} = 4 l_n (1 - l_n), l_1 = x")
+def swell(out: str) -> None:
+    from weifen import sym
+
+    for n, ln, d, ex in swell_rows(4):
+        print(f"n = {n}:  l_n = {ln}")
+        shown = str(d)
+        shown = shown if len(shown) <= 150 else shown[:147] + "..."
+        print(f"        d l_n/dx naive ({d.tree_size()} nodes as a tree) = {shown}")
+        print(f"        expanded = {ex}")
+    print("\ncheck: d l_4/dx = 64(1 - 42x + 504x^2 - 2640x^3 + 7040x^4 - 9984x^5 + 7168x^6 "
+          "- 2048x^7)")
+    (x,) = sym.symbols("x")
+    print(f"\n{'n':>3}{'tree size of d l_n/dx':>26}{'DAG size':>12}")
+    for n in (1, 2, 3, 4, 5, 8, 12, 16, 20):
+        d = sym.diff(logistic(n, x), x)
+        print(f"{n:>3}{d.tree_size():>26,}{d.dag_size():>12,}")
+    print("the tree (what printing costs) grows like 3^n; the shared DAG (what weifen stores, "
+          "what AD evaluates) grows linearly")
+
+
+@section("12. A Jacobian by forward mode (one column per pass) and reverse mode (one row)")
+def jacobian(out: str) -> None:
+    F = lambda x: wf.stack([x[0] ** 2 + 2 * x[1], 3 * x[0] + 4 * x[1] ** 2])  # noqa: E731
+    x = np.array([1.0, 2.0])
+    print("F(x1, x2) = [x1^2 + 2 x2, 3 x1 + 4 x2^2] at (1, 2); exact J = [[2, 2], [3, 16]]")
+    cols = [np.asarray(wf.jvp(F, (x,), (e,))[1]) for e in np.eye(2)]
+    print(f"forward: jvp with e1 gives column {cols[0]}, with e2 column {cols[1]}")
+    _, vjp_fn = wf.vjp(F, x)
+    rows = [np.asarray(vjp_fn(e)[0]) for e in np.eye(2)]
+    print(f"reverse: vjp with e1 gives row    {rows[0]}, with e2 row    {rows[1]}")
+    print(f"jacobian(F, x, mode='forward') =\n{np.asarray(wf.jacobian(F, x, mode='forward'))}")
+    print(f"jacobian(F, x, mode='reverse') =\n{np.asarray(wf.jacobian(F, x, mode='reverse'))}")
+    print("forward mode costs one pass per input, reverse one per output: n inputs and "
+          "m outputs, pick the smaller")
+
+
+def _progress(total: int, desc: str) -> Any:
+    """A tqdm bar when tqdm is installed, else a plain one-line bar with ``update``,
+    ``set_postfix_str`` and ``close``."""
+    try:
+        from tqdm import tqdm
+
+        return tqdm(total=total, desc=desc, ncols=78, leave=True)
+    except ImportError:
+        return _PlainBar(total, desc)
+
+
+class _PlainBar:
+    def __init__(self, total: int, desc: str) -> None:
+        self.total, self.desc, self.n, self.post = total, desc, 0, ""
+
+    def update(self, k: int = 1) -> None:
+        self.n += k
+        if self.n % max(1, self.total // 20) == 0 or self.n == self.total:
+            done = 30 * self.n // self.total
+            print(f"\r{self.desc} [{'#' * done}{'.' * (30 - done)}] {self.n}/{self.total} "
+                  f"{self.post}", end="", flush=True)
+
+    def set_postfix_str(self, s: str, refresh: bool = True) -> None:
+        self.post = s
+
+    def close(self) -> None:
+        print()
+
+
+def train_logistic(steps: int = 300, lr: float = 0.5, seed: int = 0,
+                   bar: bool = False) -> tuple[np.ndarray, list, np.ndarray, np.ndarray]:
+    """Logistic regression on two Gaussian blobs, on a static graph (``wf.graph``):
+    returns ``(weights, losses, X, y)``; the weights' last entry is the bias.
+
+    >>> w, losses, X, y = train_logistic(steps=200)
+    >>> losses[-1] < 0.2 < losses[0]
+    True
+    """
+    from weifen import graph as ad
+
+    rng = np.random.default_rng(seed)
+    n = 100
+    X = np.vstack([rng.normal((-1.0, -1.0), 0.8, (n, 2)), rng.normal((1.5, 1.0), 0.8, (n, 2))])
+    y = np.r_[np.zeros(n), np.ones(n)][:, None]
+    Xb = np.hstack([X, np.ones((2 * n, 1))])
+    xv, yv, wv = ad.Variable(name="X"), ad.Variable(name="y"), ad.Variable(name="w")
+    p = ad.sigmoid(ad.matmul(xv, wv))
+    loss = ad.reduce_sum(-(yv * ad.log(p) + (1 - yv) * ad.log(1 - p))) * (1.0 / (2 * n))
+    (grad_w,) = ad.gradients(loss, [wv])
+    run = ad.Executor([loss, grad_w])
+    w = np.zeros((3, 1))
+    losses = []
+    pb = _progress(steps, "training") if bar else None
+    for _ in range(steps):
+        lv, gv = run.run(feed_dict={xv: Xb, yv: y, wv: w})
+        losses.append(float(lv))
+        w = w - lr * gv
+        if pb is not None:
+            if len(losses) % 25 == 1:
+                pb.set_postfix_str(f"loss {float(lv):.4f}", refresh=False)
+            pb.update(1)
+    if pb is not None:
+        pb.close()
+    return w[:, 0], losses, X, y[:, 0]
+
+
+@section("13. The seeds' logistic regression on a static graph (define, then run)")
+def logistic_regression(out: str) -> None:
+    print("p = sigmoid(X w), loss = mean cross-entropy; gradients(loss, [w]) builds the "
+          "backward graph once,\nan Executor runs both for each step of gradient descent")
+    w, losses, X, y = train_logistic(bar=True)
+    acc = float(np.mean(((X @ w[:2] + w[2]) > 0) == (y > 0.5)))
+    print(f"loss {losses[0]:.4f} -> {losses[-1]:.4f}; training accuracy {acc:.1%}; "
+          f"boundary {w[0]:.3f} x1 + {w[1]:.3f} x2 + {w[2]:.3f} = 0")
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("(pictures of the loss curve and the decision boundary need matplotlib: "
+              "pip install weifen[plot])")
+        return
+    fig, ax = plt.subplots(figsize=(5, 3.5))
+    ax.plot(losses)
+    ax.set(xlabel="step", ylabel="cross-entropy", title="logistic regression: loss")
+    fig.tight_layout()
+    loss_png = os.path.join(out, "logreg_loss.png")
+    fig.savefig(loss_png, dpi=100, facecolor="white")
+    plt.close(fig)
+    fig, ax = plt.subplots(figsize=(5, 4.5))
+    ax.scatter(X[y == 0, 0], X[y == 0, 1], s=12, label="class 0")
+    ax.scatter(X[y == 1, 0], X[y == 1, 1], s=12, label="class 1")
+    xs = np.linspace(X[:, 0].min(), X[:, 0].max(), 2)
+    ax.plot(xs, -(w[0] * xs + w[2]) / w[1], "k-", label="p = 0.5")
+    ax.set(xlabel="x1", ylabel="x2", title="decision boundary")
+    ax.legend()
+    fig.tight_layout()
+    bound_png = os.path.join(out, "logreg_boundary.png")
+    fig.savefig(bound_png, dpi=100, facecolor="white")
+    plt.close(fig)
+    print(f"pictures: {loss_png}, {bound_png}")
 
 
 def run(out: str = "tour-out") -> None:
