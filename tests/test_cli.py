@@ -94,12 +94,6 @@ def test_trace_at_values_are_constant_expressions():
 
 
 # ---------------------------------------------------------------------------- diff
-# The derivative of a power prints as 3*where(0, 1, x)**2 while wf.sym runs the pow rule's
-# edge-value branch symbolically; parse cannot read it back. The symbolic engine's work on
-# issue 15 removes it; until then these tests report the gap rather than fail the suite.
-_WHERE = "where" in str(sym.diff(sym.parse("x^3"), sym.Symbol("x")))
-needs_readable_powers = pytest.mark.xfail(_WHERE, reason="sym.diff of x^3 prints where(...), "
-                                          "which sym.parse cannot read back", strict=True)
 
 
 def _evaluates_to(text, fn, var="x"):
@@ -108,14 +102,12 @@ def _evaluates_to(text, fn, var="x"):
         assert float(e.subs({var: v})) == pytest.approx(fn(v), rel=1e-9, abs=1e-12), text
 
 
-@needs_readable_powers
 def test_diff_of_a_cube():
     rc, out, err = run("diff", "x^3", "x")
     assert rc == 0 and err == "" and len(out.splitlines()) == 1
     _evaluates_to(out, lambda x: 3 * x ** 2)
 
 
-@needs_readable_powers
 def test_diff_orders_and_expand():
     rc, out, _ = run("diff", "x^3*sin(x)", "x", "--order", "2")
     assert rc == 0
