@@ -69,4 +69,51 @@ def scatter_add(target: Any, index: Any, values: Any) -> Any:
     return target
 
 
-__all__ = ["backend_name", "scatter_add"]
+def to_numpy(x: Any) -> Any:
+    """An explicit host copy of ``x`` as a NumPy array: CuPy's ``.get()``, Dask's
+    ``.compute()``, a ``.to_numpy()`` method where the type offers one; else ``np.asarray``.
+
+    >>> import numpy as np
+    >>> to_numpy(np.arange(2))
+    array([0, 1])
+    """
+    import numpy as np
+
+    if type(x) is np.ndarray:
+        return x
+    name = backend_name(x)
+    if name == "cupy":  # pragma: no cover - needs a GPU
+        return x.get()
+    if name == "dask" and hasattr(x, "compute"):
+        return np.asarray(x.compute())
+    conv = getattr(type(x), "to_numpy", None)
+    if conv is not None:
+        return np.asarray(conv(x))
+    return np.asarray(x)
+
+
+def same_backend(a: Any, b: Any, what: str = "an op") -> None:
+    """Raise ``WeifenTypeError`` when arrays ``a`` and ``b`` come from different backends.
+
+    Python scalars and 0-d NumPy values mix with any backend (as CuPy allows); NumPy arrays
+    with dimensions do not mix with another backend's arrays (CuPy refuses them, and a
+    silent host-to-device copy is what this guards against).
+
+    >>> import numpy as np
+    >>> same_backend(np.ones(2), np.float64(1.0))
+    """
+    na, nb = backend_name(a), backend_name(b)
+    if na == nb or na == "builtins" or nb == "builtins":
+        return
+    if (na == "numpy" and getattr(a, "ndim", 0) == 0) or (
+            nb == "numpy" and getattr(b, "ndim", 0) == 0):
+        return
+    from weifen.errors import WeifenTypeError
+
+    raise WeifenTypeError(
+        f"{what} mixes arrays of two backends: {type(a).__module__}.{type(a).__name__} and "
+        f"{type(b).__module__}.{type(b).__name__}; move one explicitly (e.g. cupy.asarray, "
+        "da.from_array, or .numpy()) so no data crosses devices silently")
+
+
+__all__ = ["backend_name", "same_backend", "scatter_add", "to_numpy"]

@@ -276,7 +276,9 @@ def _values(x: Any) -> np.ndarray:
     """The numbers under every box (a piecewise-constant decision reads them)."""
     while hasattr(x, "_primal_data"):
         x = x._primal_data()
-    return np.asarray(x)
+    from weifen.core.backend import to_numpy
+
+    return to_numpy(x)  # an explicit host copy: a decision reads the numbers
 
 
 def _abs2(x: Any) -> Any:

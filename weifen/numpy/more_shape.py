@@ -368,7 +368,7 @@ def take_along_axis(arr: Any, indices: Any, axis: Any = -1) -> Any:
             [30.]])
     """
     x = _raw(arr)
-    idx = indices if isinstance(indices, Box) else np.asarray(indices)
+    idx = indices if isinstance(indices, Box) or hasattr(indices, "shape") else np.asarray(indices)
     if axis is None:
         x, idx, axis = ravel(x), reshape(idx, (-1,)), 0
     xs, js = tuple(shape_of(x)), tuple(shape_of(idx))

@@ -33,7 +33,7 @@ def _complex(x, y):
     dt = np.result_type(x, y, np.complex64)
     if type(x) is float and type(y) is float:
         return complex(x, y)
-    return np.asarray(np.add(x, np.multiply(y, 1j)), dtype=dt)
+    return np.add(x, np.multiply(y, 1j)).astype(dt, copy=False)  # stays on x's backend
 
 
 def _re(g):

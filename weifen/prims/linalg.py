@@ -271,7 +271,8 @@ def _singular(a) -> bool:
     """Whether some matrix in ``a`` is (numerically) singular, judged on its values."""
     while hasattr(a, "_primal_data"):
         a = a._primal_data()
-    a = np.asarray(a)
+    if not hasattr(a, "shape"):
+        a = np.asarray(a)  # a Python number or list; arrays stay on their backend
     if a.shape[-1] == 0:
         return False
     s = np.linalg.svd(a, compute_uv=False)

@@ -412,11 +412,9 @@ def _values(t: Tensor, what: str) -> Any:
             d = d.view()
             d.flags.writeable = False
         return d
-    if hasattr(d, "get") and not isinstance(d, dict):  # CuPy
-        return d.get()
-    if hasattr(d, "compute"):  # Dask
-        return np.asarray(d.compute())
-    return np.asarray(d)
+    from weifen.core.backend import to_numpy
+
+    return to_numpy(d)  # CuPy .get(), Dask .compute(), .to_numpy(): explicit copies
 
 
 def _fast_binary(prim, general, reflected=False):

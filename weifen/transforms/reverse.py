@@ -268,6 +268,8 @@ def _one(res: Any) -> Any:
     if type(d) is float:
         return 1.0
     dt = getattr(d, "dtype", None)
+    if dt is not None and type(d) is not np.ndarray and not hasattr(d, "_primal_data"):
+        return np.ones_like(d)  # another backend's array: the seed lives on that backend
     return 1.0 if dt is None else np.ones((), dtype=dt)
 
 
