@@ -335,7 +335,8 @@ def generate(g: Any, fn_name: str = "run", kernel_for: Any = None) -> tuple[str,
                                 f"{e.bind(st.key[1], 'dt')})")
                 outs_.append(st.var)
                 var[id(p)] = st.var
-            ins = [var[id(x)] for x in n.inputs]
+            ins = [var[id(x)] + ("[()]" if x._aval.shape == () and not x._aval.weak else "")
+                   for x in n.inputs]
             body.append(f"    {e.bind(kernel_for(n), 'kernel')}({', '.join(ins + outs_)})")
             continue
         if id(n) in var:  # a region's output, written by its kernel
@@ -455,7 +456,9 @@ def generate_scalar(g: Any, fn_name: str = "run_scalar") -> tuple[str, dict]:
     for k, v in enumerate(g.inputs):
         var[id(v)] = f"x{k}"
         args.append(f"x{k}")
-    lines = [f"def {fn_name}({', '.join(args)}):"]
+    # a domain error (log of a negative number, 1/0) reruns the NumPy code, which gives
+    # inf or nan as eager weifen does
+    lines = [f"def {fn_name}({', '.join(args)}):", "  try:"]
     for i, n in enumerate(g.nodes):
         if id(n) in var:
             continue
@@ -489,6 +492,10 @@ def generate_scalar(g: Any, fn_name: str = "run_scalar") -> tuple[str, dict]:
         var[id(n)] = out
     outs = ", ".join(var[id(o)] for o in g.outputs)
     lines.append(f"    return ({outs}{',' if g.outputs else ''})")
+    lines += ["  except (ValueError, ArithmeticError, TypeError):",
+              "    with _errstate(all='ignore'):",
+              f"      return _safe({', '.join(args)})"]
+    e.ns["_errstate"] = np.errstate
     return "\n".join(lines) + "\n", e.ns
 
 
@@ -514,17 +521,9 @@ class Compiled:
         if all_scalar(g) and g.nodes:
             ssrc, sns = generate_scalar(g, name + "_scalar")
             self.scalar_source = ssrc
+            sns["_safe"] = self.numpy_fn
             exec(compile(ssrc, f"<weifen.jit {name} scalar>", "exec"), sns)  # noqa: S102
-            fast, safe = sns[name + "_scalar"], self.numpy_fn
-
-            def fn(*args: Any) -> tuple:
-                try:
-                    return fast(*args)
-                except (ValueError, ArithmeticError, TypeError):
-                    with np.errstate(all="ignore"):
-                        return safe(*args)
-
-            self.fn = fn
+            self.fn = sns[name + "_scalar"]
 
 
 def compile_graph(g: Any, name: str = "run") -> Compiled:

@@ -1,7 +1,8 @@
 """Kernels for fusion regions: a NumPy version (always there) and a numba loop (``weifen[jit]``).
 
 A region's kernel is called ``kernel(*inputs, *outputs)`` and writes each region output
-into its output array (a buffer of the plan in :mod:`weifen.graph.codegen`).
+into its output array (a buffer of the plan in :mod:`weifen.graph.codegen`); 0-d inputs
+come as NumPy scalars.
 
 The numba kernel is one loop nest over the region's shape; each input is read at the
 loop index (a length-1 or missing axis at index 0: NumPy's broadcasting), every inner
@@ -102,8 +103,8 @@ def loop_source(op: Any, in_avals: list, name: str = "kernel") -> str:
         if a.weak:
             pre.append(f"    a{k} = i{k}")
             continue
-        if not a.shape:
-            pre.append(f"    a{k} = i{k}[()]")
+        if not a.shape:  # a 0-d input arrives as a NumPy scalar (the caller indexes [()])
+            pre.append(f"    a{k} = i{k}")
             continue
         lead = nd - len(a.shape)
         idx = ", ".join("0" if a.shape[d] == 1 and S[lead + d] != 1 else f"j{lead + d}"
@@ -165,7 +166,8 @@ def numba_region(node: Any) -> Any:
     ns: dict = {"math": math, "np": np, **_helpers(numba)}
     exec(compile(src, "<weifen.jit numba kernel>", "exec"), ns)  # noqa: S102 - generated
     kernel = numba.njit(cache=False, error_model="numpy", nogil=True)(ns["kernel"])
-    ins = [T.placeholder(a) if a.weak else np.zeros(a.shape, a.dtype) for a in in_avals]
+    ins = [T.placeholder(a) if a.weak else np.zeros(a.shape, a.dtype)[()] if not a.shape
+           else np.zeros(a.shape, a.dtype) for a in in_avals]
     outs = [np.empty(op.avals[j].shape, op.avals[j].dtype) for j in op.outs]
     try:
         with np.errstate(all="ignore"):

@@ -9,6 +9,8 @@ one (nodes are never changed in place), and the type checker runs after every pa
   ``x*0`` for an ``x`` known to be finite (integers, bools, bounded functions such as
   ``tanh``, finite constants), ``--x``, ``x*-1``, transpose of transpose, reshape of
   reshape, casts and broadcasts to what is already there;
+* :func:`diagonal`: a matrix product with a diagonal matrix (a Jacobian's identity seed,
+  scaled) becomes a row or column scaling;
 * :func:`cse`: common subexpressions (pure ops on the same inputs with the same parameters,
   and equal constants; never two variables, whatever their values);
 * :func:`dce`: dead nodes (those no output depends on);
@@ -346,6 +348,82 @@ def simplify(g: Any, check: bool = True) -> Any:
     return rewrite(g, _simplify_one, check)
 
 
+# ============================================================================ diagonal
+def _diag_const(c: Any) -> Any:
+    """The diagonal of a constant diagonal matrix (an identity seed), else None."""
+    if not isinstance(c, np.ndarray) or c.ndim != 2 or c.shape[0] != c.shape[1] \
+            or c.dtype.kind not in "fc" or c.size > 1 << 22 or c.shape[0] < 2:
+        return None
+    d = np.diagonal(c)
+    return d.copy() if np.count_nonzero(c) == np.count_nonzero(d) else None
+
+
+def _vector(x: Node, n: int) -> Node | None:
+    """``x`` as what multiplies a diagonal entry-wise: a scalar, or n values."""
+    a = x._aval
+    if a is None or a.size not in (1, n) or len(a.shape) > 2:
+        return None
+    if a.shape in ((), (n,)):
+        return x
+    return _P("reshape").bind(x, shape=(n,) if a.size == n else ())
+
+
+def diagonal(g: Any, check: bool = True) -> Any:
+    """Products with diagonal matrices as scalings: an identity seed (a Jacobian's basis),
+    and what elementwise ops on it keep diagonal (times a vector, plus or minus another
+    diagonal, negated), multiplied by a matrix, becomes a row or column scaling: O(n^2)
+    instead of O(n^3). The diagonal nodes themselves stay for any other use (dce drops
+    them when nothing else reads them)."""
+    diag: dict[int, Node] = {}  # id(node) -> its diagonal (a vector node)
+
+    def one(n: Node, ins: list) -> Node | None:
+        name = _prim_name(n)
+        a = n._aval
+        r = None
+        if isinstance(n.op, ConstantOp):
+            d = _diag_const(n.const_attr)
+            if d is not None:
+                diag[id(n)] = constant(d)
+            return None
+        if name is None or a is None or len(a.shape) > 2:
+            return None
+        k = a.shape[-1] if a.shape else 0
+        if name == "mul" and len(a.shape) == 2 and a.shape[0] == a.shape[1]:
+            x, y = ins
+            for p, q in ((x, y), (y, x)):
+                if id(p) in diag:
+                    v = diag.get(id(q)) or _vector(q, k)
+                    if v is not None:
+                        r = _keep(n, ins)
+                        diag[id(r)] = _P("mul").bind(diag[id(p)], v)
+                        return r
+        if name in ("add", "sub") and all(id(x) in diag for x in ins):
+            r = _keep(n, ins)
+            diag[id(r)] = _P(name).bind(diag[id(ins[0])], diag[id(ins[1])])
+            return r
+        if name == "neg" and id(ins[0]) in diag:
+            r = _keep(n, ins)
+            diag[id(r)] = _P("neg").bind(diag[id(ins[0])])
+            return r
+        if name == "matmul" and len(ins) == 2:
+            x, y = ins
+            xs, ys = x._aval.shape if x._aval else (), y._aval.shape if y._aval else ()
+            if id(x) in diag and len(ys) in (1, 2):
+                v = diag[id(x)]
+                r = _P("mul").bind(y, v if len(ys) == 1 else
+                                   _P("reshape").bind(v, shape=(xs[0], 1)))
+            elif id(y) in diag and len(xs) in (1, 2):
+                r = _P("mul").bind(x, diag[id(y)])
+            if r is not None and _same(r, n):
+                return r
+        return None
+
+    def _keep(n: Node, ins: list) -> Node:
+        return n if all(a is b for a, b in zip(ins, n.inputs)) else clone(n, ins)
+
+    return rewrite(g, one, check)
+
+
 # ============================================================================ cse
 def freeze(v: Any) -> Any:
     """A hashable key for a parameter or constant value: equal keys, equal values (floats
@@ -424,7 +502,7 @@ def optimize(g: Any, fuse: bool = False, check: bool = True, rounds: int = 4) ->
     for _ in range(rounds):
         before = len(g.nodes)
         ids = [id(n) for n in g.nodes]
-        g = cse(simplify(fold(g, check), check), check)
+        g = cse(diagonal(simplify(fold(g, check), check), check), check)
         g = dce(g, check)
         if len(g.nodes) == before and [id(n) for n in g.nodes] == ids:
             break
@@ -435,5 +513,5 @@ def optimize(g: Any, fuse: bool = False, check: bool = True, rounds: int = 4) ->
     return g
 
 
-__all__ = ["lower", "fold", "simplify", "cse", "dce", "optimize", "rewrite", "finite",
+__all__ = ["lower", "fold", "simplify", "diagonal", "cse", "dce", "optimize", "rewrite", "finite",
            "freeze", "clone", "math"]

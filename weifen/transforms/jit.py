@@ -66,9 +66,10 @@ def numba_available() -> bool:
 
 
 class _Entry:
-    """What one signature compiled to."""
+    """What one signature compiled to: ``fn`` (raw arrays in, a tuple of raw results out)
+    and ``build`` (that tuple as Tensors in the function's result structure)."""
 
-    __slots__ = ("graph", "fn", "out_tree", "compiled", "n_out")
+    __slots__ = ("graph", "fn", "out_tree", "compiled", "n_out", "build")
 
     def __init__(self, graph: Any, fn: Callable, out_tree: Any, compiled: Any) -> None:
         self.graph = graph
@@ -76,6 +77,43 @@ class _Entry:
         self.out_tree = out_tree
         self.compiled = compiled
         self.n_out = len(graph.outputs)
+        self.build = make_builder(out_tree)
+
+
+def make_builder(tree: Any) -> Callable:
+    """A function from the tuple of raw results to ``tree``'s structure with each leaf a
+    Tensor, generated once per signature (pytree walking per call costs microseconds).
+    Dict keys and container types reach the code through its namespace, never as text."""
+    ns: dict = {"_new": Tensor.__new__, "_T": Tensor}
+    lines: list = []
+    count = [0]
+
+    def src(d: Any) -> str:  # the nesting of result trees is shallow: recursion is fine
+        if d == "*":
+            k = count[0]
+            count[0] += 1
+            pre.append(f"    t{k} = _new(_T); t{k}._data = r[{k}]; t{k}._level = 0; "
+                       f"t{k}._node = t{k}._ver = t{k}._grad = None")
+            return f"t{k}"
+        if d is None:
+            return "None"
+        if d[0] is dict:
+            ns[f"k{len(ns)}"] = d[1]
+            kn = f"k{len(ns) - 1}"
+            return "{" + ", ".join(f"{kn}[{i}]: {src(c)}" for i, c in enumerate(d[2])) + "}"
+        parts = [src(c) for c in d[1]]
+        if d[0] is tuple:
+            return "(" + "".join(p + ", " for p in parts) + ")"
+        if d[0] is list:
+            return "[" + ", ".join(parts) + "]"
+        ns[f"c{len(ns)}"] = d[0]
+        return f"c{len(ns) - 1}(({''.join(p + ', ' for p in parts)}))"
+
+    pre: list = []
+    body = src(tree)
+    lines += ["def build(r):"] + pre + [f"    return {body}"]
+    exec(compile("\n".join(lines) + "\n", "<weifen.jit results>", "exec"), ns)  # noqa: S102
+    return ns["build"]
 
 
 class Jitted:
@@ -90,11 +128,16 @@ class Jitted:
         self._last: _Entry | None = None
         self._pending: list = []  # background numba compiles (backend="auto")
         self._fast: dict = {}  # signature of plain positional leaves -> entry
+        self._by_types: dict = {}  # all-Python-float signatures: (float, float, ...) -> entry
         self._cache: dict = {}  # general signature -> entry
         functools.update_wrapper(self, f)
 
     # ------------------------------------------------------------------ calls
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        # Python numbers only (the scalar hot path): their types are the whole signature
+        entry = self._by_types.get(tuple(map(type, args)))
+        if entry is not None and not kwargs:
+            return entry.build(entry.fn(*args))
         if not kwargs and not self.static_argnums:
             key = []
             for a in args:
@@ -109,8 +152,10 @@ class Jitted:
                 entry = self._fast.get(tuple(key))
                 if entry is None:
                     entry = self._fast[tuple(key)] = self._compile(args, {})
+                    if all(k is float for k in key):
+                        self._by_types[tuple(key)] = entry
                 self._last = entry
-                return _wrap_outputs(entry, entry.fn(*args))
+                return entry.build(entry.fn(*args))
         return self._call_general(args, kwargs)
 
     def _call_general(self, args: tuple, kwargs: dict) -> Any:
@@ -165,7 +210,7 @@ class Jitted:
         self._last = entry
         if boxed:
             return _replay(entry, dyn)
-        return _wrap_outputs(entry, entry.fn(*dyn))
+        return entry.build(entry.fn(*dyn))
 
     # ------------------------------------------------------------------ tracing
     def _compile(self, args: tuple, kwargs: dict, statics: set = frozenset(),
