@@ -153,7 +153,79 @@ def _scaled(p: _Poly, own: bool, m: tuple, c: Any, left: bool) -> _Poly:
     return _Poly(r, shift)
 
 
+def _univariate(p: _Poly) -> tuple[int, int, list] | None:
+    """``(atom, lowest degree, dense coefficients)`` when ``p`` (its shift multiplied in)
+    is integers times powers of one atom, else ``None``."""
+    atom = -1
+    sh = 0
+    if p.shift:
+        if len(p.shift) != 1:
+            return None
+        atom, sh = p.shift[0]
+    degs = {}
+    for m, c in p.terms.items():
+        if type(c) is not int:
+            return None
+        if not m:
+            degs[0] = c
+            continue
+        if len(m) != 1:
+            return None
+        k, d = m[0]
+        if atom >= 0 and k != atom:
+            return None
+        atom = k
+        degs[d] = c
+    if not degs:
+        return None
+    lo, hi = min(degs), max(degs)
+    dense = [0] * (hi - lo + 1)
+    for d, c in degs.items():
+        dense[d - lo] = c
+    return atom, lo + sh, dense
+
+
+def _pack(cs: list, width: int) -> int:
+    """The integer ``sum(c_i * 2**(8*width*i))`` of signed ``cs``, built from bytes."""
+    zero = bytes(width)
+    pos = b"".join(c.to_bytes(width, "little") if c > 0 else zero for c in cs)
+    neg = b"".join((-c).to_bytes(width, "little") if c < 0 else zero for c in cs)
+    return int.from_bytes(pos, "little") - int.from_bytes(neg, "little")
+
+
+def _kronecker(a: _Poly, b: _Poly) -> _Poly | None:
+    """``a * b`` for two integer polynomials in one atom by Kronecker substitution: each
+    becomes one big integer (a coefficient every ``w`` bits), CPython multiplies the two
+    (Karatsuba), and the product's coefficients are read back from its bytes: one big
+    multiplication instead of ``len(a) * len(b)`` small ones. ``None`` when not such."""
+    ua = _univariate(a)
+    ub = _univariate(b) if ua is not None else None
+    if ub is None or (ua[0] != ub[0] and ua[0] >= 0 and ub[0] >= 0):
+        return None
+    atom = max(ua[0], ub[0])
+    ca, cb = ua[2], ub[2]
+    bound = max(map(abs, ca)) * max(map(abs, cb)) * min(len(ca), len(cb))
+    width = (bound.bit_length() + 2 + 7) // 8  # bytes per slot; |coefficient| < 2**(w-1)
+    n = len(ca) + len(cb) - 1
+    prod = _pack(ca, width) * (_pack(cb, width) if cb is not ca else _pack(ca, width))
+    half = 1 << (8 * width - 1)
+    offset = int.from_bytes((bytes(width - 1) + b"\x80") * n, "little")
+    raw = (prod + offset).to_bytes(width * n, "little")
+    lo = ua[1] + ub[1]
+    terms = {}
+    for i in range(n):
+        c = int.from_bytes(raw[i * width:(i + 1) * width], "little") - half
+        if c:
+            d = lo + i
+            terms[((atom, d),) if d else ()] = c
+    return _Poly(terms)
+
+
 def _mul(a: _Poly, b: _Poly, own_a: bool, own_b: bool) -> _Poly:
+    if len(a.terms) * len(b.terms) >= 256:
+        r = _kronecker(a, b)
+        if r is not None:
+            return r
     if len(b.terms) == 1:
         (m, c), = b.terms.items()
         return _scaled(a, own_a, _mmul(b.shift, m), c, False)
@@ -196,6 +268,12 @@ class _Expander:
             return _mul(args[0], args[1], own[0], own[1])
         if op == "pow" and node.args[1].op == "const":
             p = node.args[1].value
+            base = args[0]
+            if isinstance(p, int) and p >= 0 and len(base.terms) == 1 and \
+                    type(next(iter(base.terms.values()))) is int:  # an integer monomial
+                (m, c), = base.terms.items()
+                m = _mmul(base.shift, m)
+                return _Poly({tuple((i, q * p) for i, q in m) if p else (): c ** p})
             if isinstance(p, int) and 0 <= p <= 64:
                 r = _Poly({(): 1})
                 for _ in range(p):
@@ -241,6 +319,12 @@ def expand(e: Any) -> Expr:
     >>> sym.expand((x + y) ** 2 - y * (y - 1))
     x**2 + 2*x*y + y
     """
+    ex, p = _expand_poly(e)
+    return ex.expr(p)
+
+
+def _expand_poly(e: Any) -> tuple[_Expander, _Poly]:
+    """``e`` multiplied out: its expander (the atoms) and its polynomial."""
     e = as_expr(e)
     order = list(e.nodes())
     left: Counter = Counter()  # uses of each node not yet processed
@@ -261,7 +345,32 @@ def expand(e: Any) -> Expr:
             for a in node.args:
                 if left[a] == 0:
                     polys.pop(a, None)
-        return ex.expr(polys[e])
+        return ex, polys[e]
     except OverflowError:
         raise WeifenValueError("expand: a coefficient does not fit a float (an integer "
                                "coefficient too large to mix with a float one)") from None
+
+
+def coefficients(e: Any, x: Any) -> dict:
+    """``{degree: coefficient}`` of ``e`` expanded as a polynomial in the symbol ``x``
+    (given as a symbol or a name); ``ValueError`` where ``e`` is not one.
+
+    >>> from weifen import sym
+    >>> x = sym.Symbol("x")
+    >>> sym.poly.coefficients((x + 1) ** 3 - x ** 3, "x")
+    {2: 3, 1: 3, 0: 1}
+    """
+    name = x.value if isinstance(x, Expr) else x
+    ex, p = _expand_poly(e)
+    out = {}
+    for m, c in sorted(p.items(), key=lambda mc: -sum(pw for _, pw in mc[0])):
+        if not m:
+            out[0] = c
+            continue
+        (k, d), = m if len(m) == 1 else ((None, None),)
+        atom = ex.keys[k].atom if k is not None else None
+        if atom is None or atom.op != "symbol" or atom.value != name or d < 0:
+            raise WeifenValueError(f"coefficients: {to_str(e)[:60]} is not a polynomial "
+                                   f"in {name}")
+        out[d] = c
+    return out
