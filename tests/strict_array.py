@@ -139,6 +139,9 @@ class StrictArray(np.lib.mixins.NDArrayOperatorsMixin):
         for t in types:
             if t is not StrictArray and not issubclass(t, np.ndarray):
                 return NotImplemented
+        if func in (np.asarray, np.array, np.asanyarray):
+            # np.asarray(a, like=s): the explicit move onto this backend (cupy.asarray)
+            return StrictArray(func(*(_key(a) for a in args), **kwargs))
         res = func(*_unwrap(args, where), **_unwrap(kwargs, where))
         return _wrap(res)
 

@@ -34,11 +34,8 @@ def is_strict(a) -> bool:
 # the data: to be created on the data's backend (weifen.core.backend.asarray_like)
 HOST_CONSTANTS = {
     "c_": "wf.c_ builds NumPy pieces next to the arrays",
-    "fft.irfft": "half_weights() are a NumPy array", "fft.irfft2": "half_weights()",
-    "fft.irfftn": "half_weights()", "fft.hfft": "half_weights()",
     "fft.fftfreq": "np.arange frequencies", "fft.rfftfreq": "np.arange frequencies",
-    "sort": "np.arange flat offsets", "partition": "np.arange flat offsets",
-    "take_along_axis": "np.arange flat offsets", "index_update": "NumPy index constants",
+    "index_update": "NumPy index constants",
     "linalg.eig": "np.eye masks", "linalg.eigh": "np.eye masks", "linalg.svd": "np.eye masks",
     "linalg.matrix_power": "np.eye for n == 0",
 }

@@ -92,6 +92,26 @@ def to_numpy(x: Any) -> Any:
     return np.asarray(x)
 
 
+def asarray_like(a: Any, like: Any) -> Any:
+    """The constant ``a`` (a NumPy array, list or number) as an array of ``like``'s backend.
+
+    Rules build small constants (offsets, masks, weights) with NumPy; where the data lives
+    on another backend they move there once, explicitly (NumPy's ``like=`` dispatch), rather
+    than meeting the data as NumPy arrays. For NumPy data ``a`` comes back as is.
+
+    >>> import numpy as np
+    >>> asarray_like(np.arange(3), np.zeros(2))
+    array([0, 1, 2])
+    """
+    import numpy as np
+
+    while hasattr(like, "_primal_data"):  # a Tensor or a traced value: its array decides
+        like = like._primal_data()
+    if type(like) is np.ndarray or not hasattr(type(like), "__array_function__"):
+        return a
+    return np.asarray(a, like=like)
+
+
 def same_backend(a: Any, b: Any, what: str = "an op") -> None:
     """Raise ``WeifenTypeError`` when arrays ``a`` and ``b`` come from different backends.
 
@@ -116,4 +136,4 @@ def same_backend(a: Any, b: Any, what: str = "an op") -> None:
         "da.from_array, or .numpy()) so no data crosses devices silently")
 
 
-__all__ = ["backend_name", "same_backend", "scatter_add", "to_numpy"]
+__all__ = ["asarray_like", "backend_name", "same_backend", "scatter_add", "to_numpy"]

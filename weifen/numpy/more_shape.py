@@ -388,7 +388,9 @@ def take_along_axis(arr: Any, indices: Any, axis: Any = -1) -> Any:
     if not last:
         xt, it = moveaxis(xt, ax, -1), moveaxis(it, ax, -1)
     rows = _prod(rest)
-    off = (np.arange(rows) * n).reshape(rest + (1,))
+    from weifen.core.backend import asarray_like
+
+    off = asarray_like((np.arange(rows) * n).reshape(rest + (1,)), it)
     flat = reshape(it % n + off if n else it, (rows * k,))
     xf = reshape(xt, (rows * n,))
     out = reshape(I.gather_p.bind(xf, flat, axis=0, shape=(rows * n,)), rest + (k,))

@@ -85,7 +85,9 @@ def _irfft_vjp(g, out, y, axes=(-1,), norm="backward", n=None):
     g = real_cotangent(g)
     ct = conj_p(rfft_p(g, axes=axes, norm=_SWAP[norm], n=n))
     dt = np.result_type(getattr(g, "dtype", np.float64), np.float32)
-    w = half_weights(n, dt).reshape((-1,) + (1,) * (-1 - axes[-1]))
+    from weifen.core.backend import asarray_like
+
+    w = asarray_like(half_weights(n, dt).reshape((-1,) + (1,) * (-1 - axes[-1])), g)
     return ct * w
 
 
