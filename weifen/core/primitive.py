@@ -166,6 +166,20 @@ def impl_error(prim: Primitive, args: tuple, e: Exception) -> Exception:
 
     if isinstance(e, WeifenError):
         return e
+    if isinstance(e, TypeError):  # arrays of two backends in one op: say which (error path)
+        from weifen.core.backend import same_backend
+
+        raw = []
+        for a in args:
+            while hasattr(a, "_primal_data"):
+                a = a._primal_data()
+            if hasattr(a, "shape"):
+                raw.append(a)
+        try:
+            for a in raw[1:]:
+                same_backend(raw[0], a, prim.name)
+        except WeifenTypeError as mixed:
+            return mixed
     ins = ", ".join(_describe(a) for a in args)
     msg = str(e).strip()
     if msg.startswith(prim.name + ":"):  # NumPy names the op too: say it once

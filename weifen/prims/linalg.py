@@ -355,7 +355,9 @@ def _eig_gaps(w):
     """F[i, j] = 1 / (w[j] - w[i]) off the diagonal, 0 on it (inf for repeated eigenvalues)."""
     s = shape_of(w)
     d = reshape_p(w, shape=s[:-1] + (1, s[-1])) - reshape_p(w, shape=s + (1,))
-    eye = np.eye(s[-1], dtype=bool)  # a constant mask; the data never goes through NumPy
+    from weifen.core.backend import asarray_like
+
+    eye = asarray_like(np.eye(s[-1], dtype=bool), w)  # a constant mask on w's backend
     return where_p(eye, 0.0, 1.0 / where_p(eye, 1.0, d))
 
 
