@@ -37,7 +37,6 @@ HOST_CONSTANTS = {
     "fft.fftfreq": "np.arange frequencies", "fft.rfftfreq": "np.arange frequencies",
     "index_update": "NumPy index constants",
     "linalg.svd": "a NumPy constant meets the data in the SVD rules",
-    "linalg.matrix_power": "np.eye for n == 0",
 }
 
 

@@ -251,8 +251,10 @@ def matrix_power(a: Any, n: int) -> Any:
                               f"{type(n).__name__}") from None
     if n == 0:  # the identity in a's dtype, with a's (zero) derivative recorded, as torch
         s = shape_of(a)
-        eye = np.broadcast_to(np.eye(s[-1], dtype=_dtype(a)), s)
-        return _t(E.where_p.bind(np.ones(s, dtype=bool), eye, a))
+        from weifen.core.backend import asarray_like
+
+        eye = asarray_like(np.broadcast_to(np.eye(s[-1], dtype=_dtype(a)), s), a)
+        return _t(E.where_p.bind(asarray_like(np.ones(s, dtype=bool), a), eye, a))
     if n < 0:
         a = LA.inv_p.bind(a)
         n = -n
