@@ -50,6 +50,10 @@ from _harness import (Result, Target, add_common_args, check_results,  # noqa: E
 
 os.environ.setdefault("JAX_PLATFORMS", "cpu")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+if "--threads" not in " ".join(sys.argv) or "--threads 1" in " ".join(sys.argv):
+    # one thread for XLA too (before jax is imported), as for BLAS and torch
+    os.environ.setdefault("XLA_FLAGS", "--xla_cpu_multi_thread_eigen=false "
+                                       "intra_op_parallelism_threads=1")
 
 import weifen as wf  # noqa: E402
 
@@ -569,6 +573,7 @@ def main(argv: list[str] | None = None) -> int:
     print_header("weifen jit benchmarks", vers)
     opts.keep = []
     print(f"{set_threads(opts.threads, L.torch, opts.keep)}  |  {pin_malloc()}")
+    print(f"XLA_FLAGS={os.environ.get('XLA_FLAGS', '')!r} (what 'XLA: its default' above means)")
     print(f"{opts.rounds} interleaved rounds x ~{opts.target_ms:g} ms of {opts.clock} time per "
           f"measurement, median reported{'  |  QUICK' if opts.quick else ''}")
     return run_cases(cases, {"a": case_a, "b": case_b, "c": case_c, "d": case_d,

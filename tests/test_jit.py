@@ -269,6 +269,7 @@ def test_jitted_sgd_step_on_a_parameter_pytree_equals_eager():
         np.testing.assert_allclose(float(lj), float(le), rtol=1e-12)
     for (a, b), (c, d) in zip(pe, pj):
         np.testing.assert_allclose(np.asarray(c), np.asarray(a), rtol=1e-11)
+        np.testing.assert_allclose(np.asarray(d), np.asarray(b), rtol=1e-11, atol=1e-15)
     assert jstep.traces == 1  # arrays first, Tensors later: the same signature
     # an nn.Module's parameters trained by wf.optim with gradients from a jitted function
     model = wf.nn.Linear(8, 4)

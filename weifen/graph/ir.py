@@ -21,7 +21,6 @@ explicit stacks, so graphs of any depth work.
 """
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
@@ -47,7 +46,8 @@ class Node(ArrayMethods, Box):
     methods (``x.sum(axis=0)``, ``x.T``) and every operator, reflected ones included, work.
     """
 
-    __slots__ = ("inputs", "op", "const_attr", "params", "_name", "_aval", "__weakref__")
+    __slots__ = ("inputs", "op", "const_attr", "params", "_name", "_aval", "_checked",
+                 "__weakref__")
     # Staging sits just above the eager tape (level 0: Tensors are constants to a graph)
     # and below every transform level (1, 2, ...) and user Dual (0.5 and up): a transform
     # run *while staging* (jit(grad(f)), make_graph(vmap(f))) wraps nodes in its boxes and
@@ -64,6 +64,7 @@ class Node(ArrayMethods, Box):
         self.params: dict = {}
         self._name: str | None = None
         self._aval: Aval | None = None
+        self._checked: Any = None  # the type the checker last verified (nodes never change)
 
     # ------------------------------------------------------------------ naming
     @property

@@ -116,7 +116,7 @@ def loop_source(op: Any, in_avals: list, name: str = "kernel") -> str:
         lines.append(f"{ind}for j{d} in range(o0.shape[{d}]):")
         ind += "    "
     lines += [ind + r for r in reads]
-    for j, (prim, params, args) in enumerate(op.program):
+    for j, (prim, _params, args) in enumerate(op.program):
         dt = op.avals[j].dtype
         xs = []
         for kind, v in args:

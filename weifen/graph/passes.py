@@ -157,7 +157,13 @@ def _lower_one(n: Node, ins: list) -> Node | None:
 
 
 def lower(g: Any, check: bool = True) -> Any:
-    """The classic ops of a typed graph as primitives (see the module docstring)."""
+    """The classic ops of a typed graph as primitives (see the module docstring).
+
+    >>> import weifen as wf
+    >>> x = wf.graph.Variable("x", shape=(2,))
+    >>> [n.op.op_name for n in lower(wf.graph.Graph([x], [x * 3.0])).nodes if n.inputs]
+    ['mul']
+    """
     return rewrite(g, _lower_one, check)
 
 
@@ -195,7 +201,16 @@ def _as_type(v: Any, a: T.Aval) -> Any:
 
 
 def fold(g: Any, check: bool = True) -> Any:
-    """Constant folding: a pure op whose inputs are all constants becomes its value."""
+    """Constant folding: a pure op whose inputs are all constants becomes its value.
+
+    >>> import numpy as np
+    >>> import weifen as wf
+    >>> c = np.array([1.0, 2.0])
+    >>> print(fold(wf.make_graph(lambda x: x + wf.exp(c * 0.0), np.ones(2))))
+    { lambda c0:f64[2] ; x:f64[2]. let
+        a:f64[2] = add x c0
+      in (a) }
+    """
     return rewrite(g, _fold_one, check)
 
 
@@ -344,7 +359,14 @@ def _simplify_one(n: Node, ins: list) -> Node | None:
 
 def simplify(g: Any, check: bool = True) -> Any:
     """Algebraic identities (see the module docstring); a rewrite is made only when the
-    result has exactly the node's type (shape, dtype and weakness)."""
+    result has exactly the node's type (shape, dtype and weakness).
+
+    >>> import numpy as np
+    >>> import weifen as wf
+    >>> g = simplify(wf.make_graph(lambda x: wf.negative(-(x.T.T)) / 1.0, np.ones((2, 3))))
+    >>> g.outputs[0] is g.inputs[0]
+    True
+    """
     return rewrite(g, _simplify_one, check)
 
 
@@ -373,7 +395,15 @@ def diagonal(g: Any, check: bool = True) -> Any:
     and what elementwise ops on it keep diagonal (times a vector, plus or minus another
     diagonal, negated), multiplied by a matrix, becomes a row or column scaling: O(n^2)
     instead of O(n^3). The diagonal nodes themselves stay for any other use (dce drops
-    them when nothing else reads them)."""
+    them when nothing else reads them).
+
+    >>> import numpy as np
+    >>> import weifen as wf
+    >>> W = np.ones((3, 3))
+    >>> g = wf.make_graph(lambda v: (np.eye(3) * v) @ W, np.ones(3))
+    >>> [n.op.prim.name for n in dce(diagonal(g)).nodes if n.inputs]  # no matmul left
+    ['mul', 'reshape', 'mul']
+    """
     diag: dict[int, Node] = {}  # id(node) -> its diagonal (a vector node)
 
     def one(n: Node, ins: list) -> Node | None:
@@ -462,7 +492,14 @@ def _cse_key(n: Node, ins: list) -> Any:
 
 def cse(g: Any, check: bool = True) -> Any:
     """Common-subexpression elimination: one node per pure op on the same inputs with the
-    same parameters, and one per distinct constant. Variables are never merged."""
+    same parameters, and one per distinct constant. Variables are never merged.
+
+    >>> import numpy as np
+    >>> import weifen as wf
+    >>> g = cse(lower(wf.make_graph(lambda x, y: wf.exp(x) + wf.exp(x) + wf.exp(y), 1.0, 1.0)))
+    >>> [n.op.prim.name for n in g.nodes if n.inputs]
+    ['exp', 'add', 'exp', 'add']
+    """
     table: dict = {}
 
     def one(n: Node, ins: list) -> Node | None:
@@ -484,7 +521,15 @@ def cse(g: Any, check: bool = True) -> Any:
 
 # ============================================================================ dce
 def dce(g: Any, check: bool = True) -> Any:
-    """Dead-node elimination: keep the inputs and what the outputs depend on."""
+    """Dead-node elimination: keep the inputs and what the outputs depend on.
+
+    >>> import weifen as wf
+    >>> x = wf.graph.Variable("x", shape=())
+    >>> g = wf.graph.Graph([x], [x])
+    >>> g._order = g.nodes + [wf.sin(x)]  # a node no output reads
+    >>> len(g.nodes), len(dce(g).nodes)
+    (2, 1)
+    """
     from weifen.graph.graph import postorder
 
     new = g.replace(list(g.outputs))

@@ -242,9 +242,34 @@ def _scalar_stand_in(a: Aval, c: Any) -> Any:
     return np.ones((), a.dtype) if k in "fc" else np.zeros((), a.dtype)
 
 
+def broadcast_shapes(shapes: list) -> tuple:
+    """NumPy's broadcast of ``shapes`` (ValueError if they do not broadcast), without the
+    arrays ``np.broadcast_shapes`` builds: staging calls it for every elementwise op."""
+    out = shapes[0]
+    for s in shapes[1:]:
+        if s == out or not s:
+            continue
+        if not out:
+            out = s
+            continue
+        n = max(len(out), len(s))
+        a = (1,) * (n - len(out)) + tuple(out)
+        b = (1,) * (n - len(s)) + tuple(s)
+        r = []
+        for x, y in zip(a, b):
+            if x == y or y == 1:
+                r.append(x)
+            elif x == 1:
+                r.append(y)
+            else:
+                raise ValueError("shapes do not broadcast")
+        out = tuple(r)
+    return tuple(out)
+
+
 def _broadcast(prim_name: str, avals: list) -> tuple:
     try:
-        return np.broadcast_shapes(*[a.shape for a in avals])
+        return broadcast_shapes([a.shape for a in avals])
     except ValueError:
         shapes = " and ".join(str(a.shape) for a in avals)
         raise ShapeError(f"{prim_name}: shapes {shapes} do not broadcast; shapes must "

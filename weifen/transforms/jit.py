@@ -244,18 +244,41 @@ class Jitted:
 
     def ready(self) -> "Jitted":
         """Wait until the numba kernels that ``backend="auto"`` compiles in the background
-        are in use (the NumPy code runs meanwhile); returns the function."""
+        are in use (the NumPy code runs meanwhile); returns the function.
+
+        >>> import numpy as np
+        >>> import weifen as wf
+        >>> f = wf.jit(lambda x: wf.tanh(x * 0.9 + 0.1).sum())
+        >>> round(float(f.ready()(np.zeros(2))), 6) == round(float(f(np.zeros(2))), 6)
+        True
+        """
         while self._pending:
             self._pending.pop().join()
         return self
 
     # ------------------------------------------------------------------ inspection
     def graph(self, *args: Any, **kwargs: Any) -> Any:
-        """The optimised graph this call signature runs (tracing it if needed)."""
+        """The optimised graph this call signature runs (tracing it if needed).
+
+        >>> import weifen as wf
+        >>> print(wf.jit(lambda x: x * 1.0 + wf.sin(x)).graph(2.0))
+        { lambda ; x:f64~[]. let
+            a:f64~[] = sin x
+            b:f64~[] = add x a
+          in (b) }
+        """
         return self._entry(args, kwargs).graph
 
     def source(self, *args: Any, **kwargs: Any) -> str:
-        """The generated source this call signature runs (after :meth:`ready`)."""
+        """The generated source this call signature runs (after :meth:`ready`).
+
+        >>> import weifen as wf
+        >>> print(wf.jit(lambda x: x * 2.0, backend="numpy").source(1.0))
+        def _lambda_(x0):
+            v0 = f_mul_3(x0, 2.0)
+            return (v0,)
+        <BLANKLINE>
+        """
         self._entry(args, kwargs)
         self.ready()
         return self._last.compiled.source
