@@ -477,8 +477,6 @@ def case_e(opts: Any, L: Libs) -> list[Target]:
                 fn, arg = make(salt[0])
                 fn(arg)
                 firsts.setdefault(label, []).append(perf() - t0)
-                if hasattr(fn, "ready"):
-                    fn.ready()  # let the background numba compile finish, untimed
             except Exception as e:
                 errors[label] = short_exc(e)
                 return

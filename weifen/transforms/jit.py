@@ -11,7 +11,9 @@ compiles it; later calls with the signature run the compiled code only.
 Backends: ``"numpy"`` generates straight-line NumPy code (preallocated buffers, ``out=``
 ufunc calls, in-place reuse; :mod:`weifen.graph.codegen`); ``"numba"`` (the
 ``weifen[jit]`` extra) compiles each elementwise fusion region into one loop and falls
-back to the NumPy code region by region; ``"auto"`` takes numba when it is installed.
+back to the NumPy code region by region; ``"auto"`` runs the NumPy code at once and, when
+numba is installed and a signature keeps being called, switches to numba kernels compiled
+in a background thread (first calls stay fast; :meth:`Jitted.ready` compiles them now).
 
 How jit composes with the other transforms, in both orders:
 
@@ -243,8 +245,8 @@ class Jitted:
         return entry
 
     def ready(self) -> "Jitted":
-        """Wait until the numba kernels that ``backend="auto"`` compiles in the background
-        are in use (the NumPy code runs meanwhile); returns the function.
+        """Compile now the numba kernels that ``backend="auto"`` would compile in the
+        background after a few calls, and wait until they are in use; returns the function.
 
         >>> import numpy as np
         >>> import weifen as wf
@@ -253,7 +255,7 @@ class Jitted:
         True
         """
         while self._pending:
-            self._pending.pop().join()
+            self._pending.pop()().join()
         return self
 
     # ------------------------------------------------------------------ inspection
@@ -308,16 +310,23 @@ def _backend_compile(g: Any, backend: str, name: str) -> Any:
     return compile_graph(g, name)
 
 
+UPGRADE_AFTER = 3  # calls of one signature before backend="auto" compiles numba kernels
+
+
 def _upgrade_later(entry: _Entry, g: Any, name: str, pending: list) -> None:
-    """``backend="auto"`` with numba: the NumPy code serves the first calls while a thread
-    compiles the fused regions with numba; then the entry switches to that code. Graphs
-    without a fusion region keep the NumPy code (numba would add nothing)."""
+    """``backend="auto"`` with numba: the NumPy code serves the first calls; the
+    ``UPGRADE_AFTER``-th call of the signature starts a thread that compiles the fused
+    regions with numba (the NumPy code keeps serving meanwhile), then the entry switches to
+    that code. A signature called once or twice never pays for numba, and graphs without
+    a fusion region keep the NumPy code (numba would add nothing)."""
     import threading
 
     from weifen.graph.fusion import regions
 
     if not regions(g.nodes):
         return
+    numpy_fn = entry.fn
+    state = {"calls": 0, "thread": None}
 
     def work() -> None:
         try:
@@ -325,12 +334,25 @@ def _upgrade_later(entry: _Entry, g: Any, name: str, pending: list) -> None:
 
             c = compile_numba(g, name)
         except Exception:  # numba could not help: the NumPy code stays
+            entry.fn = numpy_fn
             return
         entry.compiled, entry.fn = c, c.fn
 
-    t = threading.Thread(target=work, name=f"weifen-numba-{name}", daemon=True)
-    pending.append(t)
-    t.start()
+    def start() -> threading.Thread:
+        if state["thread"] is None:
+            state["thread"] = threading.Thread(target=work, name=f"weifen-numba-{name}",
+                                               daemon=True)
+            state["thread"].start()
+        return state["thread"]
+
+    def counting(*args: Any) -> Any:
+        state["calls"] += 1
+        if state["calls"] == UPGRADE_AFTER:
+            start()
+        return numpy_fn(*args)
+
+    entry.fn = counting
+    pending.append(start)
 
 
 def _ident(name: str) -> str:
