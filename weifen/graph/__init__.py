@@ -17,6 +17,17 @@ Build nodes (nothing is computed), ask for gradients (which are more nodes), the
 Besides the classic ops, every weifen function accepts nodes and stages its primitives
 (``ad.tanh(x)``, ``ad.sigmoid(x)``, ``x - y``, ``x ** 2``), and their gradients come from
 the same rule table the other faces use.
+
+Typed graphs: a ``Variable`` given a shape (and dtype) types every node built from it, so
+ops that read shapes stage too; ``wf.make_graph(f, *args)`` stages a whole function into
+such a graph (:mod:`weifen.graph.graph`), which the passes (:mod:`weifen.graph.passes`,
+:mod:`weifen.graph.fusion`) optimise and ``wf.jit`` compiles (:mod:`weifen.graph.codegen`,
+:mod:`weifen.graph.kernels`).
+
+>>> import weifen as wf
+>>> v = ad.Variable("v", shape=(2, 3), dtype=np.float32)
+>>> (1 - wf.mean(v, axis=0)).aval
+f32[3]
 """
 from __future__ import annotations
 
