@@ -3,4 +3,5 @@ import sys
 
 from weifen.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # importing the module (pytest's doctest collection) runs nothing
+    sys.exit(main())
