@@ -357,8 +357,11 @@ def _accumulate(leaf: LeafNode, g: Any, create_graph: bool) -> None:
         # accumulate in place, straight from the cotangent: no copy (an optimizer loop
         # that zeroes .grad between steps lands here every step)
         od = old._data
-        od += g if getattr(g, "shape", ()) == od.shape or not hasattr(g, "shape") else \
-            np.broadcast_to(g, od.shape)
+        try:
+            od += g if getattr(g, "shape", ()) == od.shape or not hasattr(g, "shape") else \
+                np.broadcast_to(g, od.shape)
+        except TypeError:  # a complex cotangent of a real leaf: its real part (JAX's rule)
+            od += np.real(g)
         if old._ver is not None:
             old._ver[0] += 1
         return
