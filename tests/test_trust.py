@@ -333,3 +333,16 @@ def test_in_place_change_after_recording_raises_or_does_not_matter(k, kind):
     for t, want in ((w, want_w), (v, want_v)):
         got = np.zeros_like(want) if t.grad is None else A(t.grad)
         np.testing.assert_allclose(got, want)
+
+
+@pytest.mark.parametrize("f", [
+    lambda a: wf.real(wf.linalg.eigvalsh(a).sum()),
+    lambda a: wf.real(wf.linalg.eigh(a)[0].sum()),
+    lambda a: wf.real(wf.linalg.cholesky(a).sum()),
+])
+def test_complex_hermitian_input_refuses_a_derivative_it_cannot_give(f):
+    # the eigen/Cholesky rules are real-symmetric: on complex input they would be wrong
+    a = np.array([[3.0, 1j], [-1j, 2.0]])
+    with pytest.raises(NotImplementedError, match="complex"):
+        wf.grad(f)(a)
+    assert np.isfinite(A(f(a))).all()  # values on constants still work

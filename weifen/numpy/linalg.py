@@ -543,7 +543,7 @@ def cholesky(a: Any, upper: bool = False) -> Any:
     tensor([[2., 0.],
             [1., 2.]])
     """
-    lo = LA.cholesky_p.bind(_from_lower(_square("cholesky", a)))
+    lo = LA.cholesky_p.bind(_from_lower(_real_only(_square("cholesky", a), "cholesky")))
     return _t(LA._swap_last(lo) if upper else lo)
 
 
@@ -557,7 +557,22 @@ def _uplo(a: Any, UPLO: str) -> Any:
     if UPLO not in ("L", "U"):
         raise WeifenValueError(f"linalg.eigh: UPLO must be 'L' or 'U', got {UPLO!r}")
     # reading a's upper triangle is reading the lower triangle of its transpose
+    _real_only(a, "eigh")
     return _from_lower(LA._swap_last(a) if UPLO == "U" else a)
+
+
+def _real_only(a: Any, name: str) -> Any:
+    """Refuse a traced complex input: the Hermitian rules (conjugate transposes) are not
+    written yet, and the real-symmetric ones would give a wrong derivative silently."""
+    from weifen.core.lift import traced
+
+    dt = getattr(a, "dtype", None)
+    if dt is not None and np.issubdtype(dt, np.complexfloating) and traced(a):
+        raise NotImplementedError(
+            f"linalg.{name}: the derivative for complex (Hermitian) input is not implemented "
+            "yet; its values work on constants (wf.stop_gradient(a)), and real input "
+            "differentiates")
+    return a
 
 
 def _from_lower(a: Any) -> Any:
