@@ -339,6 +339,7 @@ def test_in_place_change_after_recording_raises_or_does_not_matter(k, kind):
     lambda a: wf.real(wf.linalg.eigvalsh(a).sum()),
     lambda a: wf.real(wf.linalg.eigh(a)[0].sum()),
     lambda a: wf.real(wf.linalg.cholesky(a).sum()),
+    lambda a: wf.real(wf.linalg.slogdet(a)[0]),
 ])
 def test_complex_hermitian_input_refuses_a_derivative_it_cannot_give(f):
     # the eigen/Cholesky rules are real-symmetric: on complex input they would be wrong

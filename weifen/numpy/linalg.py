@@ -530,7 +530,7 @@ def slogdet(a: Any) -> SlogdetResult:
     >>> sign, round(float(logabsdet), 4)
     (tensor(-1.), 0.6931)
     """
-    a = _square("slogdet", a)
+    a = _real_only(_square("slogdet", a), "slogdet")  # a complex sign has a derivative
     return SlogdetResult(_t(LA.slogdet_sign_p.bind(a)), _t(LA.logabsdet_p.bind(a)))
 
 
