@@ -333,3 +333,21 @@ def test_numba_backend_fuses_forward_and_backward_into_loops():
     np.testing.assert_allclose(float(v), float(v0), rtol=1e-13)
     np.testing.assert_allclose(np.asarray(g), np.asarray(g0), rtol=1e-13)
     assert "kernel" in f.source(x)
+
+
+@pytest.mark.skipif(not numba_available(), reason="numba (weifen[jit]) not installed")
+def test_auto_backend_serves_numpy_code_first_then_numba_kernels():
+    from weifen.transforms.jit import UPGRADE_AFTER
+
+    f = wf.jit(wf.grad(lambda x: (wf.sin(x) * wf.exp(-x * x)).sum()))
+    x = np.linspace(-1, 1, 8)
+    want = np.asarray(wf.grad(lambda x: (wf.sin(x) * wf.exp(-x * x)).sum())(x))
+    first = f(x)
+    assert "kernel" not in f._last.compiled.source  # the first calls run NumPy code
+    for _ in range(UPGRADE_AFTER):
+        np.testing.assert_allclose(np.asarray(f(x)), want, rtol=1e-13)
+    f.ready()
+    assert "kernel" in f.source(x)
+    np.testing.assert_allclose(np.asarray(f(x)), want, rtol=1e-13)
+    np.testing.assert_allclose(np.asarray(first), want, rtol=1e-13)
+    assert f.traces == 1
