@@ -351,3 +351,15 @@ def test_auto_backend_serves_numpy_code_first_then_numba_kernels():
     np.testing.assert_allclose(np.asarray(f(x)), want, rtol=1e-13)
     np.testing.assert_allclose(np.asarray(first), want, rtol=1e-13)
     assert f.traces == 1
+
+
+def test_a_closed_over_tensor_that_requires_grad_is_never_baked_in_silently():
+    w = wf.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(wf.WeifenTypeError, match="requires grad"):
+        wf.jit(lambda x: x * w)(np.ones(2))
+    jf = wf.jit(lambda x, w: (x * w).sum())  # as an argument: differentiable
+    jf(np.ones(2), w).backward()
+    np.testing.assert_array_equal(np.asarray(w.grad), [1.0, 1.0])
+    with wf.no_grad():  # nothing records: its value is a constant
+        np.testing.assert_array_equal(np.asarray(wf.jit(lambda x: x * w)(np.ones(2))),
+                                      [1.0, 2.0])

@@ -306,10 +306,18 @@ def as_node(x: Any) -> Node:
 
 
 def _value(x: Any) -> Any:
-    """A constant's raw value: Tensors give their array (cut from any graph)."""
+    """A constant's raw value: a Tensor that records nothing gives its array. One that
+    requires grad (while the tape records) is refused: as a graph constant it would lose
+    its derivative silently."""
+    from weifen.core.state import recording
     from weifen.tape.tensor import Tensor
 
     if isinstance(x, Tensor):
+        if x._node is not None and recording(x._level):
+            raise WeifenTypeError(
+                "a Tensor that requires grad cannot become a constant of a graph (wf.graph, "
+                "make_graph or jit), which would drop its derivative: pass it as an argument "
+                "of the staged function, or use x.detach() for its value")
         return x.numpy()
     if isinstance(x, Box):
         raise WeifenTypeError(f"a {type(x).__name__} cannot be a constant of a static graph")

@@ -450,7 +450,9 @@ def jit(f: Callable | None = None, static_argnums: int | tuple = (),
     ``static_argnums`` names arguments whose *values* select the graph (Python control flow
     on them is fine). A Python ``if`` on a traced value raises a WeifenTypeError naming
     ``static_argnums`` and ``wf.where``. Usable as ``@wf.jit`` or
-    ``@functools.partial(wf.jit, static_argnums=1)``.
+    ``@functools.partial(wf.jit, static_argnums=1)``. Arrays the function closes over are
+    constants of its trace, as in JAX (pass what changes, such as parameters, as
+    arguments); a closed-over Tensor that requires grad is refused, never baked in.
 
     >>> import weifen as wf
     >>> f = wf.jit(lambda x1, x2: wf.log(x1) + x1 * x2 - wf.sin(x2))
