@@ -278,3 +278,10 @@ SPECS_EXTRA: list[OpSpec] = MORE + METHODS + OPERATORS + SPECS_MORE + SPECS_FFT 
 from spec_conv import SPECS_CONV  # noqa: E402
 
 SPECS_EXTRA += SPECS_CONV
+
+# weifen.scipy (issue 12): special and stats in spec_scipy_special.py, linalg, signal and
+# integrate in spec_scipy_linalg.py
+from spec_scipy_special import SPECS_SCIPY_SPECIAL  # noqa: E402
+from spec_scipy_linalg import SPECS_SCIPY_LINALG  # noqa: E402
+
+SPECS_EXTRA += SPECS_SCIPY_SPECIAL + SPECS_SCIPY_LINALG
