@@ -88,6 +88,14 @@ def _vname(i: int) -> str:
     return f"v_{i}" if i >= 0 else "v_{" + str(i) + "}"
 
 
+def _join(terms: list) -> str:
+    """Terms summed: ``a + -b`` shows as ``a - b``; no terms, ``0``."""
+    out = terms[0] if terms else "0"
+    for t in terms[1:]:
+        out += f" - {t[1:]}" if t.startswith("-") else f" + {t}"
+    return out
+
+
 def _fmt(v: Any) -> str:
     a = np.asarray(v)
     if a.ndim == 0:
@@ -225,12 +233,16 @@ class Trace:
         return out
 
     def _term(self, step: Step, k: int, what: str, vals: list) -> str:
+        """One partial times a tangent or an adjoint: a coefficient 1 is left out and -1
+        shows as a minus sign (``dot v_3``, ``-bar v_5``, ``0.5 * dot v_{-1}``)."""
         c = self._partial(step, k, vals)
         j = _vname(step.args[k].index)
         i = _vname(step.index)
-        if what == "dot":
-            return (f"{_fmt(c)} * dot {j}" if c is not None else f"d{i}/d{j} . dot {j}")
-        return (f"{_fmt(c)} * bar {i}" if c is not None else f"bar {i} . d{i}/d{j}")
+        if c is None:
+            return f"d{i}/d{j} . dot {j}" if what == "dot" else f"bar {i} . d{i}/d{j}"
+        v = f"dot {j}" if what == "dot" else f"bar {i}"
+        s = _fmt(c)
+        return v if s == "1" else "-" + v if s == "-1" else f"{s} * {v}"
 
     # ------------------------------------------------------------------ the tables
     def _forward_row(self, s: Step) -> tuple[str, str, str]:
@@ -261,7 +273,7 @@ class Trace:
             terms = [self._term(s, k, "dot", vals) for k, a in enumerate(s.args)
                      if type(a) is Ref]
             dot[s.index] = total = self._tangent(s, vals, dot)
-            rows.append(("dot " + _vname(s.index), " + ".join(terms) or "0", _fmt(total)))
+            rows.append(("dot " + _vname(s.index), _join(terms), _fmt(total)))
         y = dot[self.output]
         rows.append(("dot y", "dot " + _vname(self.output), _fmt(y)))
         name = self._inputs()[seed + len(self.names) - 1].label
