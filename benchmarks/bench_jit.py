@@ -212,9 +212,18 @@ def case_a(opts: Any, L: Libs) -> list[Target]:
     L.add(results, fns, "jax.jit", "jax", make_jax)
     L.add(results, fns, "numba by hand", "numba", make_numba, "(the limit here)")
     L.add(results, fns, "torch.compile", "torch", make_torch)
-    results["PyTensor"] = Result("PyTensor", skipped=True, error="not importable: "
-                                 + L.errors.get("pytensor", "?")) if L.pytensor is None \
-        else Result("PyTensor", error="not wired up in this script")
+    def make_pytensor():
+        pytensor, pt = L_.pytensor, importlib.import_module("pytensor.tensor")
+        x = pt.dvector("x")
+        h = x
+        for _ in range(n_rep):
+            h = pt.tanh(h * 0.9 + 0.1)
+        y = h.sum()
+        fn = pytensor.function([x], [y, pytensor.grad(y, x)])
+        fn(x0)
+        return lambda: fn(x0)
+
+    L.add(results, fns, "PyTensor", "pytensor", make_pytensor, "(C backend)")
     results = _timed("a", fns, results, expected, opts, 1e-9, 1e-12)
     return [ratio_target("a", results, "weifen jit", "jax.jit", 0.8, "weifen jit / jax.jit"),
             ratio_target("a", results, "weifen jit", "numba by hand", 2.0,
@@ -271,9 +280,15 @@ def case_b(opts: Any, L: Libs) -> list[Target]:
     L.add(results, fns, "jax.jit", "jax", make_jax)
     L.add(results, fns, "numba by hand", "numba", make_numba, "(information)")
     L.add(results, fns, "torch.compile", "torch", make_torch)
-    if L.pytensor is None:
-        results["PyTensor"] = Result("PyTensor", skipped=True,
-                                     error=f"not importable: {L.errors.get('pytensor', '?')}")
+    def make_pytensor():
+        pytensor, pt = L.pytensor, importlib.import_module("pytensor.tensor")
+        a, b = pt.dscalar("a"), pt.dscalar("b")
+        y = pt.log(a) + a * b - pt.sin(b)
+        fn = pytensor.function([a, b], [y, *pytensor.grad(y, [a, b])])
+        fn(x1, x2)
+        return lambda: (lambda o: (o[0], (o[1], o[2])))(fn(x1, x2))
+
+    L.add(results, fns, "PyTensor", "pytensor", make_pytensor, "(C backend)")
     results = _timed("b", fns, results, expected, opts, 1e-12, 1e-12)
     if L.pytensor is not None and results.get("PyTensor") and results["PyTensor"].ok:
         return [ratio_target("b", results, "weifen jit", "PyTensor", 1.0,
@@ -491,6 +506,14 @@ def case_e(opts: Any, L: Libs) -> list[Target]:
             g = jax.jit(jax.value_and_grad(_f1000(jnp, s)))
             return (lambda x: jax.block_until_ready(g(x))), xj
         first("jax.jit", make_j)
+    if L.pytensor is not None:
+        pytensor, pt = L.pytensor, importlib.import_module("pytensor.tensor")
+
+        def make_p(s):
+            x = pt.dvector("x")
+            y = _f1000(pt, s)(x)
+            return pytensor.function([x], [y, pytensor.grad(y, x)]), x0
+        first("PyTensor", make_p)
     if L.torch is not None and not opts.no_torch_compile:
         torch = L.torch
         xt = torch.from_numpy(x0)
@@ -505,7 +528,7 @@ def case_e(opts: Any, L: Libs) -> list[Target]:
             return torch.compile(vgt), xt
         first("torch.compile", make_t)
     print("  first call (median of %d; torch.compile once):" % reps)
-    for label in ("weifen jit", "weifen jit (numpy)", "jax.jit", "torch.compile"):
+    for label in ("weifen jit", "weifen jit (numpy)", "jax.jit", "PyTensor", "torch.compile"):
         if label in firsts:
             ts = firsts[label]
             print(f"    {label:<28}{fmt_time(statistics.median(ts)):>11}   "
@@ -514,7 +537,6 @@ def case_e(opts: Any, L: Libs) -> list[Target]:
             print(f"    {label:<28}{'FAILED':>11}   {errors[label]}")
         else:
             print(f"    {label:<28}{'skipped':>11}")
-    print("    PyTensor                     skipped" if L.pytensor is None else "")
 
     expected = _f1000_np(x0)
     results = {"weifen jit": Result("weifen jit"),
@@ -532,7 +554,16 @@ def case_e(opts: Any, L: Libs) -> list[Target]:
         jax.block_until_ready(g(xj))
         return lambda: jax.block_until_ready(g(xj))
 
+    def make_pytensor():
+        pytensor, pt = L.pytensor, importlib.import_module("pytensor.tensor")
+        x = pt.dvector("x")
+        y = _f1000(pt, 0.0)(x)
+        fn = pytensor.function([x], [y, pytensor.grad(y, x)])
+        fn(x0)
+        return lambda: fn(x0)
+
     L.add(results, fns, "jax.jit", "jax", make_jax)
+    L.add(results, fns, "PyTensor", "pytensor", make_pytensor, "(C backend)")
     print("  steady calls:")
     results = _timed("e", fns, results, expected, opts, 1e-9, 1e-11)
     out = []
