@@ -121,7 +121,7 @@ def correlate(in1: Any, in2: Any, mode: str = "full", method: str = "auto") -> A
     >>> import weifen as wf
     >>> from weifen.scipy.signal import correlate
     >>> correlate(wf.tensor([1.0, 2.0, 3.0]), wf.tensor([0.0, 1.0, 0.5]), mode="same")
-    tensor([2.5, 4. , 1.5])
+    tensor([2. , 3.5, 3. ])
     """
     from weifen.numpy.shape import flip
     from weifen.prims.decomp import _conj
