@@ -90,7 +90,7 @@ def _syl_gq(g, out, a, b, q):
 
 
 sylvester_p = Primitive(
-    "sylvester", _sylvester, keep=((0, 1), (0, 1), (0, 1)), save_out=True,
+    "sylvester", _sylvester, keep=((0, 1), (0, 1), (0, 1, 2)), save_out=True,
     vjp=(_syl_ga, _syl_gb, _syl_gq),
     jvp=(lambda da, out, a, b, q: sylvester_p(a, b, -_mm(da, out)),
          lambda db, out, a, b, q: sylvester_p(a, b, -_mm(out, db)),
@@ -120,7 +120,7 @@ def _sqrtm(a):
 
 # X dX + dX X = dA: the tangent is a Sylvester solve, the cotangent its transpose
 sqrtm_p = Primitive(
-    "sqrtm", _sqrtm, keep=((),), save_out=True,
+    "sqrtm", _sqrtm, keep=((0,),), save_out=True,
     vjp=(lambda g, out, a: _as_input(sylvester_p(_mT(out), _mT(out), _ct(g, out)), a),),
     jvp=(lambda da, out, a: sylvester_p(out, out, da),))
 
