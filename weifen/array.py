@@ -263,7 +263,9 @@ class ArrayMethods:
             from weifen import creation
 
             fn = getattr(creation, func.__name__)
-        if fn is None or not callable(fn) or isinstance(fn, type(np)):
+        # fn is func: NumPy helpers weifen.numpy re-exports (np.ndim): calling it again
+        # would come straight back here
+        if fn is None or fn is func or not callable(fn) or isinstance(fn, type(np)):
             name = func.__name__
             if name in ("shape", "ndim", "size") and len(args) == 1 and not kwargs:
                 return getattr(args[0], name)  # per-example answers, also inside vmap
