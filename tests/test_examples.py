@@ -1,0 +1,91 @@
+"""The scripts in examples/ run (quick mode), print their key lines and write their PNGs;
+the digits models reach their accuracy targets in a full run (MLP >= 97%, CNN >= 98%)."""
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("sklearn")
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+HAVE_MPL = importlib.util.find_spec("matplotlib") is not None
+
+
+def run_example(name: str, tmp_path: Path, *args: str, env: dict | None = None) -> str:
+    out = tmp_path / "out"
+    r = subprocess.run([sys.executable, str(EXAMPLES / name), "--out", str(out), *args],
+                       capture_output=True, text=True, timeout=300,
+                       env={**os.environ, **(env or {})})
+    assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-3000:]
+    return r.stdout
+
+
+def pngs(tmp_path: Path, *names: str) -> None:
+    if not HAVE_MPL:
+        return
+    for n in names:
+        p = tmp_path / "out" / n
+        assert p.is_file() and p.stat().st_size > 1000, n
+        assert p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def number(pattern: str, text: str) -> float:
+    m = re.search(pattern, text)
+    assert m, f"{pattern!r} not in output:\n{text}"
+    return float(m.group(1))
+
+
+def test_logistic_regression(tmp_path: Path) -> None:
+    out = run_example("logistic_regression.py", tmp_path, "--quick")
+    assert "100 steps" in out
+    assert number(r"max \|eager - graph\| over \d+ steps = (\S+);", out) < 1e-10
+    acc_e = number(r"eager : .*test accuracy ([\d.]+)%", out)
+    acc_g = number(r"graph : .*test accuracy ([\d.]+)%", out)
+    assert acc_e == acc_g and acc_e > 90
+    pngs(tmp_path, "logistic_regression_loss.png")
+
+
+def test_robot_arm(tmp_path: Path) -> None:
+    out = run_example("robot_arm.py", tmp_path, env={"WEIFEN_EXAMPLES_QUICK": "1"})
+    assert number(r"max \|jacfwd - jacrev\| = (\S+),", out) < 1e-12
+    assert number(r"max \|jacrev - closed form\| = (\S+)\n", out) < 1e-12
+    assert "crossover (batched, jacfwd vs jacrev):" in out
+    assert re.search(r"^\s+64\s", out, re.M)  # quick mode times n up to 64
+    assert number(r"reached the target in (\d+) iterations", out) <= 20
+    assert number(r"residual (\S+)\)", out) < 1e-10
+    pngs(tmp_path, "robot_arm_jacobian_timing.png", "robot_arm_ik.png")
+
+
+def test_newton_rosenbrock(tmp_path: Path) -> None:
+    out = run_example("newton_rosenbrock.py", tmp_path, "--quick")
+    assert number(r"Newton \(exact Hessian, full steps\): (\d+) iterations", out) == 6
+    assert number(r"Newton with a line search .*: (\d+) iterations", out) <= 30
+    assert "gradient descent (Armijo): 1999 iterations, stopped before" in out
+    pngs(tmp_path, "newton_rosenbrock.png")
+
+
+def test_digits_mlp_quick(tmp_path: Path) -> None:
+    out = run_example("digits_mlp.py", tmp_path, "--quick")
+    assert "8 epochs" in out
+    assert number(r"test accuracy: ([\d.]+)%", out) >= 95
+    pngs(tmp_path, "digits_mlp_loss.png")
+
+
+def test_digits_mlp_full_reaches_97(tmp_path: Path) -> None:
+    out = run_example("digits_mlp.py", tmp_path)
+    assert "30 epochs" in out
+    assert number(r"test accuracy: ([\d.]+)%", out) >= 97
+    pngs(tmp_path, "digits_mlp_loss.png")
+
+
+def test_digits_cnn_full_reaches_98(tmp_path: Path) -> None:
+    # the full run (30 epochs) takes about 10 s here: it stands in for the quick one too
+    out = run_example("digits_cnn.py", tmp_path)
+    assert "30 epochs" in out
+    assert number(r"test accuracy: ([\d.]+)%", out) >= 98
+    pngs(tmp_path, "digits_cnn_loss.png")
