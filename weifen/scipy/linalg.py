@@ -64,7 +64,8 @@ def _unit_diagonal(a: Any) -> Any:
     """``a`` with its diagonal replaced by ones (the diagonal then has no derivative)."""
     n = shape_of(a)[-1]
     d = wf.diagonal(a, axis1=-2, axis2=-1)
-    return a - wf.make_diagonal(d, axis1=-2, axis2=-1) + np.eye(n)
+    dt = np.dtype(getattr(a, "dtype", np.float64))
+    return a - wf.make_diagonal(d, axis1=-2, axis2=-1) + np.eye(n, dtype=dt)
 
 
 def solve_triangular(a: Any, b: Any, trans: Any = 0, lower: bool = False,
