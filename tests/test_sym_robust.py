@@ -6,6 +6,7 @@ each is several times the time measured on a developer machine.
 """
 import builtins
 import math
+from fractions import Fraction
 import random
 import time
 
@@ -60,7 +61,7 @@ def test_parse_deep_powers_are_right_associative():
     assert e.dag_size() == DEEP + 2
     assert sym.parse("x^-y^2") == x ** (-(y ** 2))
     assert sym.parse("-x^-y*y") == (-(x ** (-y))) * y
-    assert sym.parse("2^-3*y") == 0.125 * y
+    assert sym.parse("2^-3*y") == Fraction(1, 8) * y  # exact, not 0.125
 
 
 def test_parse_deep_function_calls():

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from fractions import Fraction
 from typing import Any, Callable
 
 from weifen.errors import WeifenTypeError, WeifenValueError
@@ -110,8 +111,9 @@ def to_sympy(e: Expr) -> Any:
             if op == "symbol":
                 out[node] = sympy.Symbol(node.value)
             elif op == "const":
-                out[node] = sympy.Integer(node.value) if isinstance(node.value, int) else \
-                    sympy.Float(node.value)
+                v = node.value
+                out[node] = sympy.Integer(v) if isinstance(v, int) else sympy.Rational(
+                    v.numerator, v.denominator) if isinstance(v, Fraction) else sympy.Float(v)
             elif op == "div":
                 out[node] = a[0] / a[1]
             elif op == "sigmoid":
@@ -132,7 +134,7 @@ def from_sympy(s: Any) -> Expr:
     >>> import sympy
     >>> from weifen import sym
     >>> sym.from_sympy(sympy.sympify("x**2/2 - sin(y)"))
-    0.5*x**2 - sin(y)
+    x**2/2 - sin(y)
     """
     import sympy
 
@@ -154,6 +156,8 @@ def from_sympy(s: Any) -> Expr:
             r = Symbol(node.name)
         elif isinstance(node, sympy.Integer):
             r = const(int(node))
+        elif isinstance(node, sympy.Rational):
+            r = const(Fraction(int(node.p), int(node.q)))
         elif node is sympy.pi:
             r = const(float(sympy.pi))
         elif node is sympy.E:

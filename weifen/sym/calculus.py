@@ -8,6 +8,8 @@ printed size) can swell.
 """
 from __future__ import annotations
 
+import math
+from fractions import Fraction
 from typing import Any, Callable
 
 import numpy as np
@@ -75,7 +77,18 @@ def _diff1(e: Expr, x: Expr) -> Expr:
 
 # ============================================================================ evaluate
 def subs(e: Any, mapping: dict) -> Any:
-    """Symbols replaced by numbers or expressions (keys: symbols or their names)."""
+    """Symbols replaced by numbers or expressions (keys: symbols or their names). Exact
+    constants fold exactly; a result with no symbol left is a number: an ``int`` where it
+    is an integer, else a ``float`` (a rational or irrational value is converted at the
+    end).
+
+    >>> from weifen import sym
+    >>> x, y = sym.symbols("x y")
+    >>> (x / 3 + y).subs({y: 1}), (x / 3).subs({x: 1}), (x / 3).subs({x: 6})
+    (x/3 + 1, 0.3333333333333333, 2)
+    >>> round(sym.sqrt(x).subs({x: 2}), 12)
+    1.414213562373
+    """
     e = as_expr(e)
     if not isinstance(mapping, dict):
         raise WeifenTypeError(f"subs: expected a dict of replacements, got a "
@@ -96,7 +109,15 @@ def subs(e: Any, mapping: dict) -> Any:
         else:
             out[node] = apply(node.op, *[out[a] for a in node.args], **params_of(node))
     r = out[e]
-    return r.value if r.op == "const" else r
+    if r.op == "const":
+        return float(r.value) if type(r.value) is Fraction else r.value
+    if not r.free_symbols():  # sqrt(2), log(3)*x at x = 1: evaluated in floating point
+        with np.errstate(all="ignore"):
+            v = lambdify([], r)()
+        v = v.item() if isinstance(v, np.generic) else v
+        if not isinstance(v, float) or math.isfinite(v):
+            return v
+    return r  # 1/0 stays symbolic, as constant folding leaves it
 
 
 def lambdify(args: list, e: Any) -> Callable:
@@ -126,6 +147,7 @@ def lambdify(args: list, e: Any) -> Callable:
     order = list(e.nodes())
     code = [(node, REGISTRY[node.op].impl if node.args else None, params_of(node))
             for node in order]
+    consts = {node: _numeric(node.value) for node in order if node.op == "const"}
 
     def f(*vals: Any) -> Any:
         if len(vals) != len(names):
@@ -137,7 +159,7 @@ def lambdify(args: list, e: Any) -> Callable:
             if node.op == "symbol":
                 v[node] = env[node.value]
             elif node.op == "const":
-                v[node] = node.value
+                v[node] = consts[node]
             else:
                 v[node] = impl(*[v[a] for a in node.args], **params)
         r = v[e]
@@ -146,3 +168,16 @@ def lambdify(args: list, e: Any) -> Callable:
     head = prefix(e, 60)  # not str(e): that may be huge, and only a short name is wanted
     f.__name__ = f"lambdified({head})" if len(head) < 60 else "lambdified"
     return f
+
+
+def _numeric(v: Any) -> Any:
+    """A constant as NumPy takes it: a rational as a float, an integer past int64 as a
+    float (its sign times inf past the float range)."""
+    if type(v) is Fraction:
+        return float(v)
+    if type(v) is int and not -2 ** 63 <= v < 2 ** 63:
+        try:
+            return float(v)
+        except OverflowError:
+            return math.inf if v > 0 else -math.inf
+    return v

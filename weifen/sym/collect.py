@@ -29,9 +29,10 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from fractions import Fraction
 from typing import Any
 
-from weifen.sym.expr import Expr, apply, as_expr, const, params_of
+from weifen.sym.expr import Expr, apply, as_expr, const, exact_pow, params_of
 
 _NOT_ATOMS = ("mul", "div", "neg", "const", "pow")
 
@@ -132,7 +133,9 @@ def _factors(e: Expr, known: dict | None = None) -> tuple[Any, list, Any]:
                 coef = -coef
             stack.append((x.args[0], p))
         elif x.op == "const":
-            coef = coef * (x.value ** p)
+            v = x.value
+            coef = coef * (exact_pow(v, p) if type(v) is not float and type(p) is int
+                           else v ** p)
         elif x.op == "pow" and x.args[1].op == "const" and (
                 type(x.args[1].value) is int or x.args[0].op not in _NOT_ATOMS
                 and not (x.args[0].op == "pow" and x.args[0].args[1].op == "const")):
@@ -148,6 +151,12 @@ def _finite(v: Any) -> bool:
 
 
 def _int(c: Any) -> Any:
+    """A coefficient as a constant holds it (``2.0`` and ``Fraction(2)``: ``2``)."""
+    t = type(c)
+    if t is int:
+        return c
+    if t is Fraction:
+        return c.numerator if c.denominator == 1 else c
     return int(c) if isinstance(c, float) and c.is_integer() else c
 
 
@@ -161,8 +170,9 @@ def _sum(terms: list, e: Expr | None = None) -> Expr:
         else:
             part = t if abs(c) == 1 else apply("mul", const(abs(c)), t)
             neg = c < 0
-        if e is None:
-            e = apply("neg", part) if neg else part
+        if e is None:  # a first term -2*x keeps its sign in the coefficient
+            e = part if not neg else apply("neg", t) if t is not None and abs(c) == 1 \
+                else const(c) if t is None else apply("mul", const(c), t)
         else:
             e = apply("sub" if neg else "add", e, part)
     return e if e is not None else const(0)
@@ -184,12 +194,18 @@ def _product(coef: Any, factors: list) -> tuple[Expr, _Known | None]:
     """``coef * prod(base ** p)``, numerator first, and what reading it back gives."""
     num = [(b, p) for b, p in factors if p > 0]
     den = [(b, p) for b, p in factors if p < 0]
-    e = const(coef) if not num or coef != 1 else None
+    top, q = coef, 1
+    if den and type(coef) is Fraction:  # x/(2*y), not x/2/y
+        top, q = coef.numerator, coef.denominator
+    e = const(top) if not num or top != 1 else None
     for b, p in num:
         f = _power(b, p)
         e = f if e is None else apply("mul", e, f)
     for b, p in den:
-        e = apply("div", e if e is not None else const(1), _power(b, p))
+        d = _power(b, p)
+        if q != 1:
+            d, q = apply("mul", const(q), d), 1
+        e = apply("div", e if e is not None else const(1), d)
     if e is None:
         return const(coef), None
     if coef == 0 or not (num or den):
@@ -237,9 +253,62 @@ def _collect_factors(e: Expr, known: dict) -> tuple[Expr, _Known | None]:
     return _product(coef, [*merged.items(), *new.items()])
 
 
+class _Canon:
+    """Products as terms of sums, up to the order of their factors: ``-2*sin(x)*cos(x)``
+    and ``2*-cos(x)*sin(x)`` are both ``-2`` times the one representative
+    ``sin(x)*cos(x)`` (the first met), so that like terms are found and merged."""
+
+    def __init__(self) -> None:
+        self.memo: dict = {}  # term -> (coefficient, representative)
+        self.reps: dict = {}  # frozenset of (base, exponent) -> representative
+
+    def __call__(self, t: Expr) -> tuple[Any, Expr]:
+        r = self.memo.get(t)
+        if r is not None:
+            return r
+        try:
+            coef, factors, _ = _factors(t)
+        except (ZeroDivisionError, OverflowError):
+            coef, factors = 1, [(t, 1)]
+        merged: dict = {}
+        for b, p in factors:
+            merged[b] = merged.get(b, 0) + p
+        if not _finite(coef) or coef == 0 or not all(_finite(p) for p in merged.values()):
+            r = (1, t)
+        else:
+            key = frozenset((b, _int(p)) for b, p in merged.items() if p != 0)
+            rep = self.reps.get(key)
+            if rep is None:
+                rep = t if coef == 1 else _product(1, list(merged.items()))[0]
+                self.reps[key] = rep
+            r = (_int(coef), rep)
+        self.memo[t] = r
+        return r
+
+
+def _canonical(terms: list, start: int, known: dict) -> None:
+    """The terms from ``start`` on, products replaced by their representatives."""
+    canon = known.get(None)
+    if canon is None:
+        canon = known[None] = _Canon()
+    for i in range(start, len(terms)):
+        c, t = terms[i]
+        if t is not None and t.op in ("mul", "div", "pow"):
+            v, rep = canon(t)
+            if rep is not t or v != 1:
+                terms[i] = (c * v, rep)
+
+
 def _collect_terms(e: Expr, known: dict) -> tuple[Expr, _Known | None]:
     try:
         terms, head = _terms(e, known)
+        if len(terms) == 1 and head is None:  # nothing to merge with: read as it is,
+            c, t = terms[0]                    # and again by a sum using it
+            if not _finite(c):
+                return e, None
+            out = _sum([(_int(c), t)])
+            return (e if out == e else out), None
+        _canonical(terms, head[1] if head is not None else 0, known)
         acc, start, k = head if head is not None else ({}, 0, None)
         new: dict = {}
         touched = False  # whether a term of the head changed
@@ -298,6 +367,124 @@ def _collect(e: Expr, known: dict) -> tuple[Expr, _Known | None]:
     return out, k
 
 
+def op_count(e: Any) -> int:
+    """The operations in ``e`` written out as a tree, counted as SymPy's ``count_ops``
+    counts them: each ``+ - * / **``, negation and function is one, a rational constant
+    is a division and a negative constant a negation, and ``c*t`` with ``c = p/q`` counts
+    as it prints (``t/q`` is one division, ``3*t/4`` a product and a division).
+
+    >>> from weifen import sym
+    >>> x = sym.Symbol("x")
+    >>> op_count(x / 2 - sym.sin(x) ** 2), op_count(sym.simplify(x / 2 - sym.sin(x) ** 2))
+    (4, 4)
+    """
+    e = as_expr(e)
+    n: dict = {}
+    for node in e.nodes():
+        n[node] = _own_ops(node) + sum(n[a] for a in node.args)
+    return n[e]
+
+
+def _own_ops(node: Expr) -> int:
+    if node.op == "symbol":
+        return 0
+    if node.op == "const":
+        v = node.value
+        return (type(v) is Fraction) + (not isinstance(v, complex) and v < 0)
+    c = node.args[0] if node.op == "mul" else None
+    if c is not None and c.op == "const" and type(c.value) is Fraction:
+        # p*t/q prints as (-)(p*)t/q: the constant counts the division and the sign,
+        # the product only where p is not 1
+        return int(abs(c.value.numerator) != 1)
+    return 1
+
+
+def _pull_common(terms: list) -> Expr | None:
+    """The sum of ``terms`` ((sign, term) pairs) with the factors common to every term
+    and the integers' common divisor taken out, (``exp(x)*sin(x) + exp(x)*cos(x)`` ->
+    ``exp(x)*(sin(x) + cos(x))``, ``1/(1 + x) - x/(1 + x)**2`` -> ``1/(1 + x)**2``),
+    or ``None`` where nothing is common."""
+    read = []
+    for sign, t in terms:
+        try:
+            coef, factors, _ = _factors(t)
+        except (ZeroDivisionError, OverflowError):
+            return None
+        merged: dict = {}
+        for b, p in factors:
+            merged[b] = merged.get(b, 0) + p
+        if not _finite(coef) or not all(_finite(p) for p in merged.values()):
+            return None
+        read.append((sign * coef, merged))
+    common = []
+    first = read[0][1]
+    for b, p in first.items():
+        ps = [m.get(b) for _, m in read]
+        if any(type(q) is not int or q == 0 for q in ps):
+            continue
+        if all(q > 0 for q in ps) or all(q < 0 for q in ps):
+            common.append((b, min(ps)))
+    coefs = [c for c, _ in read]
+    g: Any = 1
+    if all(type(c) is int for c in coefs):
+        g = math.gcd(*coefs) or 1
+        if all(c < 0 for c in coefs):
+            g = -g
+    if not common and g == 1:
+        return None
+    rest = []
+    for c, m in read:
+        for b, p in common:
+            m[b] -= p
+        rest.append(_product(_int(c / g if type(c) is float else Fraction(c) / g),
+                             [(b, p) for b, p in m.items() if p != 0])[0])
+    inner = rest[0]
+    for r in rest[1:]:
+        inner = apply("add", inner, r)
+    inner = _simplify(inner)
+    return _product(g, [*[(b, p) for b, p in common if p > 0], (inner, 1),
+                        *[(b, p) for b, p in common if p < 0]])[0]
+
+
+def _factor_sums(e: Expr) -> Expr:
+    """Each sum (through the sums only it uses) with its common factors taken out, where
+    that makes it shorter (:func:`op_count`); bottom up, without recursion."""
+    order = list(e.nodes())
+    uses: Counter = Counter()
+    for node in order:
+        uses.update(node.args)
+    linear = ("add", "sub")
+    inner = {a for node in order if node.op in linear
+             for a in node.args if a.op in linear and uses[a] == 1}
+    out: dict = {}
+    for node in order:
+        if node in inner:
+            continue
+        if not node.args:
+            out[node] = node
+            continue
+        if node.op not in linear:
+            args = [out[a] for a in node.args]
+            same = all(a is b for a, b in zip(args, node.args))
+            out[node] = node if same else apply(node.op, *args, **params_of(node))
+            continue
+        terms, stack = [], [(node, 1)]
+        while stack:
+            x, sign = stack.pop()
+            if x is node or x in inner:
+                stack += [(x.args[1], -sign if x.op == "sub" else sign), (x.args[0], sign)]
+            else:
+                terms.append((sign, out[x]))
+        r = _sum([(sign, t) for sign, t in terms])
+        if r == node:
+            r = node
+        pulled = _pull_common(terms) if len(terms) > 1 else None
+        if pulled is not None and op_count(pulled) < op_count(r):
+            r = pulled
+        out[node] = r
+    return out[e]
+
+
 def simplify(e: Any) -> Expr:
     """Constants folded, like terms and like factors combined, bottom up.
 
@@ -306,7 +493,11 @@ def simplify(e: Any) -> Expr:
     >>> sym.simplify(x * x + x - x + 2 * x / x)
     x**2 + 2
     """
-    e = as_expr(e)
+    return _factor_sums(_simplify(as_expr(e)))
+
+
+def _simplify(e: Expr) -> Expr:
+    """:func:`simplify` without taking common factors out of sums."""
     order = list(e.nodes())
     left: Counter = Counter()  # uses of each node by nodes not yet simplified
     for node in order:

@@ -6,6 +6,12 @@ own jvp rules on expressions. Construction folds constants and drops the identit
 ``0 + e``, ``1 * e``, ``0 * e``, ``e ** 1``, nothing more, so derivatives show their real
 size (expression swell) until ``simplify`` or ``expand``.
 
+Constants are exact where they can be: integers are Python ``int``s and ratios of
+integers ``fractions.Fraction``s (``x/2`` folds ``1/2`` exactly, ``2**-3`` is ``1/8``), and
+an operation on exact constants folds only when its value is exact (``sqrt(4)`` is ``2``;
+``sqrt(2)`` and ``log(2)`` stay symbolic, as in SymPy). Floats given as floats (``0.5``)
+stay floats, and anything mixing a float folds in floating point.
+
 Equality and hashing are structural, as in SymPy: two ``x`` built apart are equal, and a
 DAG of shared subexpressions is counted once by ``dag_size``. Nothing here recurses.
 """
@@ -13,6 +19,7 @@ from __future__ import annotations
 
 import math
 import operator
+from fractions import Fraction
 from typing import Any, Iterator
 
 import numpy as np
@@ -20,7 +27,8 @@ import numpy as np
 from weifen.core.primitive import REGISTRY, Box, Primitive
 from weifen.errors import WeifenTypeError, WeifenValueError
 
-NUMBER = (int, float, np.integer, np.floating)
+NUMBER = (int, float, Fraction, np.integer, np.floating)
+EXACT_BITS = 1 << 20  # an exact power past this many bits stays symbolic (2**(10**9))
 
 
 class Expr(Box):
@@ -59,6 +67,8 @@ class Expr(Box):
             if (a._hash != b._hash or a.op != b.op or a.value != b.value
                     or len(a.args) != len(b.args)):
                 return False
+            if not a.args and type(a.value) is not type(b.value):
+                return False  # 1/2 and 0.5: equal values, different constants
             if a.args:
                 pair = (id(a), id(b))
                 if pair not in seen:
@@ -214,13 +224,134 @@ def symbols(names: str) -> tuple:
 
 
 def const(v: Any) -> Expr:
+    """The constant ``v``: an ``int``, a ``Fraction`` (one with denominator 1 is its
+    integer) or a ``float`` (one holding an integer below 2**53 is that integer).
+
+    >>> from fractions import Fraction
+    >>> from weifen import sym
+    >>> sym.const(Fraction(6, 4)), sym.const(Fraction(4, 2)).value, sym.const(2.0).value
+    (3/2, 2, 2)
+    """
+    return Expr("const", (), number(v))
+
+
+def number(v: Any) -> Any:
+    """``v`` as a constant's value (see :func:`const`)."""
+    t = type(v)
+    if t is int:
+        return v
+    if t is Fraction:
+        return v.numerator if v.denominator == 1 else v
     if isinstance(v, (bool, np.bool_)):
-        v = int(v)
+        return int(v)
     if isinstance(v, (np.integer, np.floating)):
         v = v.item()
     if isinstance(v, float) and v.is_integer() and abs(v) < 2 ** 53:
-        v = int(v)  # 2.0 and 2 are the same constant
-    return Expr("const", (), v)
+        return int(v)  # 2.0 and 2 are the same constant
+    if isinstance(v, Fraction):
+        return v.numerator if v.denominator == 1 else v
+    return v
+
+
+def exact_pow(b: Any, p: int) -> Any:
+    """``b ** p`` for an exact ``b`` and an integer ``p``, exactly (a ``Fraction`` for
+    ``p < 0``); ``ZeroDivisionError`` for ``0 ** -k``, ``OverflowError`` past
+    :data:`EXACT_BITS` bits."""
+    if p >= 0 and type(b) is int:
+        if b not in (0, 1, -1) and b.bit_length() * p > EXACT_BITS:
+            raise OverflowError("exact power too large")
+        return b ** p
+    f = Fraction(b)
+    if max(f.numerator.bit_length(), f.denominator.bit_length()) * abs(p) > EXACT_BITS:
+        raise OverflowError("exact power too large")
+    return number(f ** p)
+
+
+def _root(n: int, q: int) -> int | None:
+    """The exact ``q``-th root of ``n >= 0``, or ``None``."""
+    if n < 2:
+        return n
+    r = round(n ** (1.0 / q)) if n.bit_length() < 1000 else None
+    if r is None:  # beyond float precision: Newton's iteration on integers
+        r = 1 << -(-n.bit_length() // q)
+        while True:
+            s = ((q - 1) * r + n // r ** (q - 1)) // q
+            if s >= r:
+                break
+            r = s
+    for c in (r - 1, r, r + 1):
+        if c >= 0 and c ** q == n:
+            return c
+    return None
+
+
+def _rational_root(v: Any, q: int) -> Any:
+    """The exact ``q``-th root of the exact ``v >= 0``, or ``None`` where it is irrational."""
+    f = Fraction(v)
+    if f < 0 or q > 64:
+        return None
+    a, b = _root(f.numerator, q), _root(f.denominator, q)
+    return None if a is None or b is None else number(Fraction(a, b))
+
+
+def _exact_power(b: Any, p: Any) -> Any:
+    try:
+        if type(p) is int:
+            return exact_pow(b, p)
+        r = _rational_root(b, p.denominator)  # b ** (n/q) = (b ** (1/q)) ** n
+        return None if r is None else exact_pow(r, p.numerator)
+    except (ZeroDivisionError, OverflowError):
+        return None
+
+
+# ops whose value at an exact constant is exact at these points only (else they stay
+# symbolic: sin(1), log(2), exp(1) are not rational)
+_SPECIAL = {"exp": {0: 1}, "exp2": {0: 1}, "expm1": {0: 0}, "log": {1: 0}, "log2": {1: 0},
+            "log10": {1: 0}, "log1p": {0: 0}, "sin": {0: 0}, "cos": {0: 1}, "tan": {0: 0},
+            "sinh": {0: 0}, "cosh": {0: 1}, "tanh": {0: 0}, "arcsin": {0: 0},
+            "arccos": {1: 0}, "arctan": {0: 0}, "arcsinh": {0: 0}, "arctanh": {0: 0},
+            "arccosh": {1: 0}, "erf": {0: 0}, "sigmoid": {0: Fraction(1, 2)}}
+_COMPARE = {"eq": operator.eq, "ne": operator.ne, "lt": operator.lt, "le": operator.le,
+            "gt": operator.gt, "ge": operator.ge, "maximum": max, "minimum": min}
+_NO = object()  # _fold_exact: not an exact op, fold in floating point
+
+
+def _fold_exact(op: str, vals: list, params: dict) -> Any:
+    """``op`` on exact constants, exactly: the value, ``None`` (stays symbolic) or
+    :data:`_NO` (not an op with an exact rule: fold in floating point)."""
+    if params:
+        return _NO
+    if op in _FAST:
+        return _FAST[op](*vals)
+    if op == "div":
+        a, b = vals
+        if b == 0:
+            return None
+        return a // b if type(a) is int and type(b) is int and a % b == 0 else \
+            Fraction(a) / b
+    if op == "pow":
+        return _exact_power(*vals)
+    if op in _SPECIAL:
+        return _SPECIAL[op].get(vals[0])
+    if op == "sqrt":
+        return _rational_root(vals[0], 2)
+    if op == "cbrt":
+        v = vals[0]
+        r = _rational_root(abs(v), 3)
+        return None if r is None else (r if v >= 0 else -r)
+    if op in _COMPARE:
+        return _COMPARE[op](*vals)
+    if op == "abs":
+        return abs(vals[0])
+    if op == "square":
+        return vals[0] * vals[0]
+    if op == "reciprocal":
+        return None if vals[0] == 0 else Fraction(1) / vals[0]
+    if op == "sign":
+        return (vals[0] > 0) - (vals[0] < 0)
+    if op in ("floor", "ceil", "trunc"):
+        return {"floor": math.floor, "ceil": math.ceil, "trunc": math.trunc}[op](vals[0])
+    return _NO
 
 
 def as_expr(x: Any) -> Expr:
@@ -239,7 +370,12 @@ _FAST = {"add": operator.add, "sub": operator.sub, "mul": operator.mul, "neg": o
 
 
 def _fold(op: str, vals: list, params: dict) -> Any:
-    """``op`` on the constants ``vals``, or ``None`` where folding would lose the value."""
+    """``op`` on the constants ``vals``, or ``None`` where folding would lose the value
+    (exactly on exact constants, see :func:`_fold_exact`; else in floating point)."""
+    if all(type(v) is int or type(v) is Fraction for v in vals):
+        r = _fold_exact(op, vals, params)
+        if r is not _NO:
+            return r
     try:
         fs = [float(v) for v in vals]
     except OverflowError:  # an integer beyond the float range stays exact, symbolic

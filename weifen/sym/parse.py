@@ -1,6 +1,9 @@
 """``parse``: text to expressions with a small hand-written parser. Python is never
 evaluated; anything outside the grammar is a ``ValueError`` naming the position.
 
+Integer literals are exact ``int``s (``1/3`` folds to the exact ``Fraction``), literals
+with a point or an exponent are floats.
+
 Grammar: sums and differences of products and quotients of (signed) powers, ``^`` or
 ``**`` (right-associative); atoms are numbers, names (symbols, or the constants ``pi``
 and ``e``), calls of the functions in :data:`FUNCTIONS`, and parenthesised expressions.
@@ -11,7 +14,7 @@ length of the text. Error messages quote a short window around the position, nev
 whole text.
 
 >>> parse("-x^2 + 2^-3*y")
--x**2 + 0.125*y
+-x**2 + y/8
 >>> try:
 ...     parse("(x + 1) * * y")
 ... except ValueError as err:

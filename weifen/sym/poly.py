@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left
+from fractions import Fraction
 from collections import Counter
 from typing import Any
 
 from weifen.errors import WeifenValueError
 from weifen.sym.collect import _int, _sum
-from weifen.sym.expr import Expr, apply, as_expr, params_of
+from weifen.sym.expr import Expr, apply, as_expr, exact_pow, params_of
 from weifen.sym.printing import prefix, to_str
 
 _PREFIX = 40  # printed characters compared before whole strings are
@@ -85,6 +86,13 @@ def _mmul(a: tuple, b: tuple) -> tuple:
     for i, q in b:
         d[i] = d.get(i, 0) + q
     return tuple(sorted((i, p) for i, p in d.items() if p))
+
+
+def _divide(v: Any, c: Any) -> Any:
+    """``v / c``, exactly where both are exact (``ZeroDivisionError`` for ``c == 0``)."""
+    if type(v) is float or type(c) is float:
+        return v / c
+    return _int(Fraction(v) / c)
 
 
 def _minv(a: tuple) -> tuple:
@@ -321,7 +329,7 @@ class _Expander:
                     type(next(iter(base.terms.values()))) is int:  # an integer monomial
                 (m, c), = base.terms.items()
                 m = _mmul(base.shift, m)
-                return _Poly({tuple((i, q * p) for i, q in m) if p else (): c ** p})
+                return _Poly({tuple((i, q * p) for i, q in m) if p else (): exact_pow(c, p)})
             if isinstance(p, int) and 0 <= p <= 64:
                 r = _Poly({(): 1})
                 for _ in range(p):
@@ -330,8 +338,8 @@ class _Expander:
         if op == "div" and len(args[1].terms) == 1:
             (m, c), = args[1].terms.items()
             if not _mmul(args[1].shift, m):  # division by a constant
-                return _Poly({k: w for k, v in args[0].terms.items() if (w := v / c) != 0},
-                             args[0].shift)
+                return _Poly({k: w for k, v in args[0].terms.items()
+                              if (w := _divide(v, c)) != 0}, args[0].shift)
         return self.atom(apply(op, *[self.expr(a) for a in args], **params_of(node)))
 
     def expr(self, p: _Poly) -> Expr:
@@ -412,6 +420,7 @@ def coefficients(e: Any, x: Any) -> dict:
     ex, p = _expand_poly(e)
     out = {}
     for m, c in sorted(p.items(), key=lambda mc: -sum(pw for _, pw in mc[0])):
+        c = _int(c)
         if not m:
             out[0] = c
             continue

@@ -18,6 +18,7 @@ printed text plus one step per distinct node.
 from __future__ import annotations
 
 from collections import Counter
+from fractions import Fraction
 from typing import Any, Callable
 
 from weifen.sym.expr import Expr
@@ -33,13 +34,41 @@ _LATEX_FN = {"log": "\\log", "exp": "\\exp", "sin": "\\sin", "cos": "\\cos", "ta
 def _num(v: Any) -> str:
     if isinstance(v, float):
         return repr(v)
-    return str(v)
+    return str(v)  # a Fraction prints as 3/4
 
 
 def _prec(e: Expr) -> int:
     if e.op == "const":
-        return 3 if isinstance(e.value, (int, float)) and e.value < 0 else 5
+        v = e.value
+        if type(v) is Fraction:
+            return 2  # 3/4 and -3/4 print as quotients
+        return 3 if isinstance(v, (int, float)) and v < 0 else 5
+    if e.op == "neg" and e.args[0].op in ("mul", "div"):
+        return 2  # -(x*y) prints as -x*y: a product, for its parents
     return _PREC.get(e.op, 5)
+
+
+def _ratio(e: Expr) -> Fraction | None:
+    """The coefficient of ``e = c * t`` when ``c`` is a non-integer rational, which prints
+    as ``p*t/q`` (``t/q`` for ``p == 1``; ``-`` in front for ``c < 0``)."""
+    if e.op == "mul":
+        c = e.args[0]
+        if c.op == "const" and type(c.value) is Fraction:
+            return c.value
+    return None
+
+
+def _ratio_layout(c: Fraction, t: Expr, latex: bool) -> list:
+    p, q = abs(c.numerator), c.denominator
+    sign = "-" if c < 0 else ""
+    if latex:
+        tt = ["\\left(", t, "\\right)"] if _prec(t) < 2 else [t]
+        return [f"{sign}\\frac{{"] + ([f"{p} "] if p != 1 else []) + tt + [f"}}{{{q}}}"]
+    if p == 1:
+        tt = ["(", t, ")"] if _prec(t) < 2 else [t]
+        return [sign] + tt + [f"/{q}"]
+    tt = ["(", t, ")"] if _prec(t) < 2 else [t]
+    return [f"{sign}{p}*"] + tt + [f"/{q}"]
 
 
 def _parens(e: Expr) -> tuple[bool, bool]:
@@ -68,6 +97,9 @@ def _text_leaf(x: Expr) -> str:
 
 def _text_layout(e: Expr) -> list:
     """The pieces of the op node ``e``: strings, and its arguments where they go."""
+    c = _ratio(e)
+    if c is not None:
+        return _ratio_layout(c, e.args[1], False)
     if e.op in _PREC and len(e.args) == 2:
         lp, rp = _parens(e)
         a, b = e.args
@@ -75,7 +107,7 @@ def _text_layout(e: Expr) -> list:
             ([*("(", b, ")")] if rp else [b])
     if e.op == "neg":
         a = e.args[0]
-        return ["-(", a, ")"] if _prec(a) < 3 else ["-", a]
+        return ["-(", a, ")"] if _prec(a) < 2 else ["-", a]
     extra = [f"{k}={v}" for k, v in (e.value or ())]
     return [e.op, "("] + _interleave(e.args, extra) + [")"]
 
@@ -88,10 +120,16 @@ def _latex_leaf(x: Expr) -> str:
             i = len(name.rstrip("0123456789"))
             return f"{name[:i]}_{{{name[i:]}}}"
         return name if not tail else f"{head}_{{{tail}}}"
-    return _num(x.value)
+    v = x.value
+    if type(v) is Fraction:
+        return f"{'-' if v < 0 else ''}\\frac{{{abs(v.numerator)}}}{{{v.denominator}}}"
+    return _num(v)
 
 
 def _latex_layout(e: Expr) -> list:
+    c = _ratio(e)
+    if c is not None:
+        return _ratio_layout(c, e.args[1], True)
     if e.op in _PREC and len(e.args) == 2:
         lp, rp = _parens(e)
         a, b = e.args
@@ -100,11 +138,13 @@ def _latex_layout(e: Expr) -> list:
         A = ["\\left(", a, "\\right)"] if lp else [a]
         if e.op == "pow":
             return A + ["^{", b, "}"]
+        if e.op == "mul" and (b.op == "neg" or b.op == "const" and b.value < 0):
+            rp = True  # x (-2), not x -2
         B = ["\\left(", b, "\\right)"] if rp else [b]
         return A + [" " if e.op == "mul" else _TEXT[e.op]] + B
     if e.op == "neg":
         a = e.args[0]
-        return ["-\\left(", a, "\\right)"] if _prec(a) < 3 else ["-", a]
+        return ["-\\left(", a, "\\right)"] if _prec(a) < 2 else ["-", a]
     if e.op == "sqrt":
         return ["\\sqrt{", e.args[0], "}"]
     name = _LATEX_FN.get(e.op, f"\\operatorname{{{e.op}}}")
