@@ -11,6 +11,7 @@ import pytest
 
 import weifen as wf
 import weifen.numpy as wnp
+import weifen.scipy  # noqa: F401 - wf.scipy.linalg, .signal, .integrate (imported on first use)
 from weifen.errors import WeifenError
 
 U = np.array([0.2, -0.4, 0.6])          # inside (-1, 1), no zeros, no ties
@@ -129,6 +130,35 @@ CASES.update({f"fft.{n}": [((R,), E)] for n in (
 CASES.update({"fft.fftfreq": [((4, 0.7), E)], "fft.rfftfreq": [((5, 0.7), E)]})
 CASES["fft.fft"].append(((U,), {"n": 5, "norm": "ortho"}))
 CASES["fft.irfft"].append(((U,), {"n": 3}))
+# weifen.scipy.linalg, .signal and .integrate (SciPy's names)
+_BAND = np.array([[0.0, 0.3, -0.2], [2.0, 1.8, 2.2], [0.4, -0.1, 0.0]])
+_ODE = lambda y, t, k: -k * y + wf.sin(t)  # noqa: E731
+CASES.update({
+    "scipy.linalg.solve_triangular": [((S, V), {"lower": True}), ((S, V), {"trans": "T"}),
+                                      ((S, V), {"unit_diagonal": True})],
+    "scipy.linalg.solve": [((S, V), E), ((SPD, V), {"assume_a": "pos"})],
+    "scipy.linalg.solve_banded": [(((1, 1), _BAND, V), E)],
+    "scipy.linalg.solve_sylvester": [((S, SPD, S.T), E)],
+    "scipy.linalg.cholesky": [((SPD,), E), ((SPD,), {"lower": True})],
+    "scipy.linalg.cho_factor": [((SPD,), E)],
+    "scipy.linalg.cho_solve": [(((np.linalg.cholesky(SPD), True), V), E)],
+    "scipy.linalg.inv": [((S,), E)], "scipy.linalg.det": [((S,), E)],
+    "scipy.linalg.sqrtm": [((SPD,), E)], "scipy.linalg.expm": [((S * 0.5,), E)],
+    "scipy.linalg.expm_frechet": [((S * 0.5, SPD), E)],
+    "scipy.linalg.eigh": [((SPD,), E),
+                          ((SPD, 2 * np.eye(3) + 0.1 * (S + S.T)), {"eigvals_only": True})],
+    "scipy.linalg.eigvalsh": [((SPD,), E)],
+    "scipy.linalg.eig": [((S,), E)], "scipy.linalg.eigvals": [((S,), E)],
+    "scipy.linalg.svd": [((R,), {"full_matrices": False}), ((R,), {"compute_uv": False})],
+    "scipy.linalg.svdvals": [((R,), E)],
+    "scipy.linalg.qr": [((R.T,), {"mode": "economic"})],
+    "scipy.linalg.pinv": [((R,), E)], "scipy.linalg.norm": [((S,), E)],
+    "scipy.linalg.lstsq": [((R.T, V), E)],
+    "scipy.linalg.block_diag": [((S, U), E)],
+    "scipy.signal.convolve": [((U, V[:2]), E), ((U, V[:2]), {"mode": "same"})],
+    "scipy.signal.correlate": [((U, V[:2]), {"mode": "valid"})],
+    "scipy.integrate.odeint": [((_ODE, U, np.array([0.1, 0.4, 0.9]), (0.7,)), E)],
+})
 # names with no float argument to trace (sizes and shapes only): their refusal is tested
 # in test_trust.py
 NO_FLOAT_ARGS = {"zeros", "ones", "eye", "rand", "randn", "from_numpy"}
@@ -139,6 +169,9 @@ def _fn(name):
         return getattr(wf.linalg, name[7:])
     if name.startswith("fft."):
         return getattr(wf.fft, name[4:])
+    if name.startswith("scipy."):
+        mod, fn = name[6:].split(".")
+        return getattr(getattr(wf.scipy, mod), fn)
     return getattr(wf, name)
 
 
@@ -256,5 +289,7 @@ def test_every_public_function_has_a_row():
                if not n.startswith("_") and callable(getattr(wf.linalg, n))
                and not n.endswith("Result")}
     public |= {f"fft.{n}" for n in wf.fft.__all__}
+    for mod in ("linalg", "signal", "integrate"):
+        public |= {f"scipy.{mod}.{n}" for n in getattr(wf.scipy, mod).__all__}
     missing = sorted(public - set(CASES) - NO_FLOAT_ARGS)
     assert not missing, f"public functions with no traced-argument case: {missing}"

@@ -346,7 +346,7 @@ def eigh(a: Any, b: Any = None, *, lower: bool = True, eigvals_only: bool = Fals
         sym = _symmetric_from(a, True, _is_complex(a))
         y = solve_triangular(low, sym, lower=True)
         c = _mT(solve_triangular(low, _mT(y), lower=True))
-        w, u = wf.linalg.eigh(c)
+        w, u = wf.linalg.eigh(0.5 * (c + _mT(wf.conj(c) if _is_complex(c) else c)))
         v = solve_triangular(low, u, trans=2, lower=True)
     if subset_by_index is not None:
         lo, hi = (int(i) for i in subset_by_index)
