@@ -446,6 +446,95 @@ def _pull_common(terms: list) -> Expr | None:
                         *[(b, p) for b, p in common if p < 0]])[0]
 
 
+def _read(t: Expr) -> tuple[Any, dict] | None:
+    """``t`` as ``(coefficient, {base: exponent})``, or ``None`` where it cannot be."""
+    try:
+        coef, factors, _ = _factors(t)
+    except (ZeroDivisionError, OverflowError):
+        return None
+    merged: dict = {}
+    for b, p in factors:
+        merged[b] = merged.get(b, 0) + p
+    if not _finite(coef) or not all(_finite(p) for p in merged.values()):
+        return None
+    return coef, merged
+
+
+def _trig_product(t: Expr) -> Expr:
+    """``sin(a)**k/cos(a)**k -> tan(a)**k`` and ``2*sin(a)*cos(a) -> sin(2*a)`` in the
+    product ``t``, where that makes it shorter (both hold wherever ``t`` is defined)."""
+    r = _read(t) if t.op in ("mul", "div", "neg") else None
+    if r is None:
+        return t
+    coef, merged = r
+    changed = False
+    for b in [b for b in merged if b.op == "sin"]:
+        c = apply("cos", b.args[0])
+        ps, pc = merged.get(b), merged.get(c)
+        if type(ps) is not int or type(pc) is not int:
+            continue
+        if ps == -pc:
+            del merged[b], merged[c]
+            tan = apply("tan", b.args[0])
+            merged[tan] = merged.get(tan, 0) + ps
+            changed = True
+        elif ps == pc == 1 and type(coef) is int and coef % 2 == 0:
+            del merged[b], merged[c]
+            merged[apply("sin", apply("mul", const(2), b.args[0]))] = 1
+            coef //= 2
+            changed = True
+    if not changed:
+        return t
+    out = _product(coef, [(b, p) for b, p in merged.items() if p != 0])[0]
+    return out if op_count(out) < op_count(t) else t
+
+
+def _trig_terms(terms: list) -> list:
+    """``c*cos(a)**2 - c*sin(a)**2 -> c*cos(2*a)`` and ``c*sin(a)**2 + c*cos(a)**2 -> c``
+    among the ``(sign, term)`` pairs of a sum."""
+    squares: dict = {}  # (function, argument) -> index of a term c*f(a)**2
+    for i, (sign, t) in enumerate(terms):
+        if t.op == "pow" and t.args[0].op in ("sin", "cos") and t.args[1] == 2:
+            squares.setdefault((t.args[0].op, t.args[0].args[0]), i)
+        elif t.op == "mul" and t.args[0].op == "const" and t.args[1].op == "pow" and \
+                t.args[1].args[0].op in ("sin", "cos") and t.args[1].args[1] == 2:
+            squares.setdefault((t.args[1].args[0].op, t.args[1].args[0].args[0]), i)
+    out = list(terms)
+    gone: set = set()
+    for (f, a), i in squares.items():
+        j = squares.get(("cos", a)) if f == "sin" else None
+        if j is None:
+            continue
+        ci = _read(terms[i][1])
+        cj = _read(terms[j][1])
+        if ci is None or cj is None:
+            continue
+        vi, vj = terms[i][0] * ci[0], terms[j][0] * cj[0]
+        if vi == vj:  # c*sin**2 + c*cos**2
+            out[i], gone = (1, const(vi)), gone | {j}
+        elif vi == -vj:  # c*cos**2 - c*sin**2
+            cos2 = apply("cos", apply("mul", const(2), a))
+            out[i], gone = (1, cos2 if vj == 1 else apply("mul", const(vj), cos2)), gone | {j}
+    return [t for k, t in enumerate(out) if k not in gone]
+
+
+def _polynomial(e: Expr, limit: int = 60) -> bool:
+    """Whether ``e`` is a small polynomial (at most ``limit`` distinct nodes, small
+    integer powers): worth trying to multiply out."""
+    n = 0
+    for node in e.nodes():
+        n += 1
+        if n > limit or node.op not in ("symbol", "const", "add", "sub", "mul", "neg", "pow"):
+            return False
+        if node.op == "const" and type(node.value) is float:
+            return False
+        if node.op == "pow" and not (node.args[1].op == "const"
+                                     and type(node.args[1].value) is int
+                                     and 0 <= node.args[1].value <= 8):
+            return False
+    return True
+
+
 def _factor_sums(e: Expr) -> Expr:
     """Each sum (through the sums only it uses) with its common factors taken out, where
     that makes it shorter (:func:`op_count`); bottom up, without recursion."""
@@ -475,14 +564,26 @@ def _factor_sums(e: Expr) -> Expr:
                 stack += [(x.args[1], -sign if x.op == "sub" else sign), (x.args[0], sign)]
             else:
                 terms.append((sign, out[x]))
-        r = _sum([(sign, t) for sign, t in terms])
+        trig = [(sign, _trig_product(t)) for sign, t in terms]
+        trig = _trig_terms(trig)
+        changed = len(trig) != len(terms) or any(a[1] is not b[1] for a, b in zip(trig, terms))
+        terms = trig
+        r = _sum(terms)
+        if changed:  # merge what the identities made alike
+            r = _simplify(r)
         if r == node:
             r = node
         pulled = _pull_common(terms) if len(terms) > 1 else None
         if pulled is not None and op_count(pulled) < op_count(r):
             r = pulled
+        if _polynomial(r):  # a small polynomial: multiplied out, where that is shorter
+            from weifen.sym.poly import expand
+
+            x = expand(r)
+            if op_count(x) < op_count(r):
+                r = x
         out[node] = r
-    return out[e]
+    return _trig_product(out[e])
 
 
 def simplify(e: Any) -> Expr:
