@@ -12,14 +12,20 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from weifen.prims import elementwise as E
 from weifen.prims import special as S
+from weifen.prims.special import out_dtype
 from weifen.scipy.stats._common import exp, fill, log, masked, out, raw
 
 __all__ = ["logpmf", "pmf", "cdf", "logcdf", "sf", "logsf"]
 
 
-def _count(k: Any, loc: Any) -> Any:
+def _count(k: Any, loc: Any, mu: Any) -> Any:
+    dt = getattr(k, "dtype", None)
+    if dt is not None and np.dtype(dt).kind in "biu":  # integer counts: mu's float dtype
+        k = E.astype_p.bind(k, dtype=out_dtype((mu,)))
     k = E.stop_gradient_p.bind(k)
     loc = E.stop_gradient_p.bind(loc)
     return k - loc if not (type(loc) in (int, float) and loc == 0) else k
@@ -33,7 +39,7 @@ def logpmf(k: Any, mu: Any, loc: Any = 0.0) -> Any:
     -1.495923
     """
     k, mu, loc = raw(k, mu, loc)
-    k = _count(k, loc)
+    k = _count(k, loc, mu)
     inside = E.logical_and_p.bind(E.ge_p.bind(k, 0.0), E.eq_p.bind(E.floor_p.bind(k), k))
     ks = masked(inside, k, 0.0)
     r = S.xlogy_p(ks, mu) - S.gammaln_p(ks + 1.0) - mu
@@ -52,7 +58,7 @@ def pmf(k: Any, mu: Any, loc: Any = 0.0) -> Any:
 
 def _tail(prim: Any, k: Any, mu: Any, loc: Any, below: float) -> Any:
     k, mu, loc = raw(k, mu, loc)
-    k = E.floor_p.bind(_count(k, loc))
+    k = E.floor_p.bind(_count(k, loc, mu))
     inside = E.ge_p.bind(k, 0.0)
     # P(K <= k) = gammaincc(k + 1, mu), differentiated in mu: -pmf(k, mu)
     return fill(inside, prim(masked(inside, k, 0.0) + 1.0, mu), below)
