@@ -562,4 +562,56 @@ NUMPY2 = [
            "real"),
 ]
 
-SPECS_DECOMP: list[OpSpec] = SVD + EIG + QR + PINV + LSTSQ + NUMPY2
+# ============================================================================ Hermitian eigh
+def herm_lower(rng, shape):
+    """Complex matrices whose lower triangle stands for a Hermitian matrix with distinct
+    eigenvalues 0.3 apart; the strict upper triangle and the diagonal's imaginary parts are
+    noise that LAPACK never reads."""
+    *lead, n, _ = shape
+    out = np.zeros(shape, np.complex128)
+    for idx in np.ndindex(*lead):
+        q = _orth(rng, n, complex_=True)
+        h = (q * (_spread(rng, n) * rng.choice([-1.0, 1.0], n))) @ q.conj().T
+        noise = rng.uniform(-1, 1, (n, n)) + 1j * rng.uniform(-1, 1, (n, n))
+        out[idx] = np.tril(h, -1) + np.triu(noise, 1) + np.diag(h.diagonal().real
+                                                                 + 1j * noise.diagonal())
+    return out
+
+
+def _hermitian_of(xp, a, upper):
+    """The Hermitian matrix LAPACK reads from one triangle of ``a`` (written out, so the
+    references see the same function; jax's eigh would symmetrise both triangles)."""
+    if upper:
+        a = xp.conj(_sw(xp, a))
+    low = xp.tril(a, -1)
+    return low + xp.conj(_sw(xp, low)) + xp.real(xp.tril(a) - low)
+
+
+def _eigh_c(xp, x, y, UPLO="L", direct=False):
+    a = _cz(xp, x, y)
+    w, v = (xp.linalg.eigh(a, UPLO=UPLO) if direct
+            else xp.linalg.eigh(_hermitian_of(xp, a, UPLO == "U")))
+    # V tanh(W) V^H: a matrix function, phase-free, built with no constant (so it runs on
+    # any backend)
+    vwv = (v * xp.tanh(w)[..., None, :]) @ xp.conj(_sw(xp, v))
+    return (w, _abs2(xp, v)) + _parts(xp, vwv)
+
+
+def _eigvalsh_c(xp, x, y, UPLO="L", direct=False):
+    a = _cz(xp, x, y)
+    return (xp.linalg.eigvalsh(a, UPLO=UPLO) if direct
+            else xp.linalg.eigvalsh(_hermitian_of(xp, a, UPLO == "U")))
+
+
+_HL = _gen(("(3,3)", herm_lower, (3, 3), {}), ("(4,4) U", herm_lower, (4, 4), {"UPLO": "U"}),
+           ("(2,3,3)", herm_lower, (2, 3, 3), {}))
+HERM = [
+    OpSpec("linalg.eigh[complex]", lambda x, y, **k: _eigh_c(wf, x, y, direct=True, **k),
+           _eigh_c, _HL, "complex Hermitian read from one triangle, eigenvalues 0.3 apart; "
+           "phase-free functions of V", **TOL),
+    OpSpec("linalg.eigvalsh[complex]",
+           lambda x, y, **k: _eigvalsh_c(wf, x, y, direct=True, **k), _eigvalsh_c, _HL,
+           "as eigh[complex]", **TOL),
+]
+
+SPECS_DECOMP: list[OpSpec] = SVD + EIG + QR + PINV + LSTSQ + NUMPY2 + HERM

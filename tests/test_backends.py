@@ -148,3 +148,14 @@ def test_mlp_training_on_strict() -> None:
     for p in model.parameters():
         assert is_strict(p._data), type(p._data)
     assert losses[-1] < 0.3 * losses[0], losses[::10]
+
+
+def test_scipy_values_refuse_other_backends() -> None:
+    """Functions whose values SciPy computes (on NumPy arrays only) refuse another backend
+    with a clear error, never a silent host round trip."""
+    from weifen.scipy import linalg as sl
+
+    a = StrictArray(np.eye(2) * 2.0)
+    for f in (lambda: sl.expm(a), lambda: sl.sqrtm(a)):
+        with pytest.raises(wf.WeifenTypeError, match="StrictArray"):
+            f()

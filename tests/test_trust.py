@@ -347,3 +347,38 @@ def test_complex_hermitian_input_refuses_a_derivative_it_cannot_give(f):
     with pytest.raises(NotImplementedError, match="complex"):
         wf.grad(f)(a)
     assert np.isfinite(A(f(a))).all()  # values on constants still work
+
+
+def test_integer_casts_of_traced_values_are_piecewise_constant():
+    """np.int64(x) / np.asarray(x, dtype=int) carry no derivative to lose (as int(x)): they
+    work inside every transform; a float conversion still refuses."""
+    W = np.random.default_rng(0).standard_normal((5, 4))
+    W[:, -1] = [3, 0, 2, 1, 0]
+
+    def f(W):
+        idx = np.int64(W[:, -1])
+        assert idx.dtype == np.int64
+        return wf.sum(W[:, :-1][idx] ** 2)
+
+    want = np.zeros_like(W)
+    for i in [3, 0, 2, 1, 0]:
+        want[i, :-1] += 2 * W[i, :-1]
+    np.testing.assert_allclose(np.asarray(wf.grad(f)(W)), want)
+    np.testing.assert_allclose(np.asarray(wf.jacfwd(f)(W)), want)
+    with pytest.raises(wf.WeifenTypeError, match="np.asarray"):
+        wf.grad(lambda x: wf.sum(np.asarray(x, dtype=np.float32)))(np.ones(2))
+
+
+def test_weifen_numpy_stands_in_for_numpy():
+    """import weifen.numpy as np: creation functions, constants, dtypes, linalg, fft, random
+    and derivative-free helpers are there; a NumPy function without a rule is missing with
+    a message, never computed silently without its derivative."""
+    import weifen.numpy as wnp
+
+    f = lambda x: wnp.sum(wnp.sin(x) * wnp.linspace(0.0, 1.0, 3)) + wnp.pi
+    np.testing.assert_allclose(np.asarray(wf.grad(f)(wnp.zeros(3))), [0.0, 0.5, 1.0])
+    assert wnp.float32 is np.float32 and wnp.newaxis is None and wnp.inf == np.inf
+    assert wnp.linalg is wf.linalg and wnp.fft is wf.fft and wnp.random is np.random
+    assert wnp.allclose(wnp.ones(2), np.ones(2))
+    with pytest.raises(AttributeError, match="no derivative rule"):
+        wnp.interp

@@ -236,7 +236,9 @@ class ArrayMethods:
         return np.asarray(self._concrete()).tolist()
 
     def __array__(self, dtype=None, copy=None):
-        if traced(self):
+        # an integer or bool conversion (np.int64(x), np.asarray(x, dtype=int)) is piecewise
+        # constant: it carries no derivative to lose, as int(x) and comparisons
+        if traced(self) and (dtype is None or np.dtype(dtype).kind not in "biu"):
             raise refuse(self, "np.asarray")
         a = np.asarray(self._concrete())
         return a if dtype is None else a.astype(dtype, copy=False)

@@ -282,6 +282,14 @@ def ones(*shape: Any, dtype: Any = None, requires_grad: bool = False) -> "Tensor
     return _make(np.ones(_shape_args(shape, "ones"), dtype=_fdt(dtype)), requires_grad)
 
 
+def _plain(x: Any) -> Any:
+    """The raw array under an untraced weifen value (a Tensor recording nothing), so that
+    NumPy's own function sees data and does not dispatch back to weifen."""
+    while isinstance(x, Box) and not traced(x):
+        x = x._data
+    return x
+
+
 def full(shape: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False):
     """An array of ``shape`` filled with ``fill_value``.
 
@@ -295,7 +303,7 @@ def full(shape: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = F
     if traced(fill_value) or (isinstance(fill_value, (list, tuple)) and
                               holds_boxes(fill_value)):
         return _fill(fill_value, shape, dtype, "full", requires_grad)
-    a = np.full(shape, fill_value, dtype=dtype)
+    a = np.full(shape, _plain(fill_value), dtype=dtype)
     return _make(_to_default(a) if dtype is None else a, requires_grad)
 
 
@@ -347,7 +355,7 @@ def arange(*args: Any, dtype: Any = None, requires_grad: bool = False) -> "Tenso
         start = args[0] if len(args) > 1 else 0.0
         step = args[2] if len(args) > 2 else 1.0
         return _result(start + step * i, dtype, "arange")
-    a = np.arange(*args, dtype=dtype)
+    a = np.arange(*[_plain(v) for v in args], dtype=dtype)
     return _make(_to_default(a) if dtype is None else a, requires_grad)
 
 
@@ -371,7 +379,7 @@ def linspace(start: float, stop: float, num: int = 50, endpoint: bool = True,
             raise WeifenTypeError("linspace: requires_grad=True with traced bounds would "
                                   "cut their derivative; drop requires_grad")
         return _result(start + (stop - start) * t, dtype, "linspace")
-    a = np.linspace(start, stop, num, endpoint=endpoint, dtype=dtype)
+    a = np.linspace(_plain(start), _plain(stop), num, endpoint=endpoint, dtype=dtype)
     return _make(_to_default(a) if dtype is None else a, requires_grad)
 
 
@@ -423,7 +431,7 @@ def full_like(x: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = 
         dt = dtype if dtype is not None else d.dtype
         return _fill(fill_value, tuple(kw.get("shape", d.shape)), dt, "full_like",
                      requires_grad)
-    return _make(np.full_like(d, fill_value, dtype=dtype, **kw), requires_grad)
+    return _make(np.full_like(d, _plain(fill_value), dtype=dtype, **kw), requires_grad)
 
 
 def rand(*shape: Any, dtype: Any = None, requires_grad: bool = False) -> "Tensor":

@@ -24,6 +24,30 @@ def backend_name(x: Any) -> str:
     return type(x).__module__.partition(".")[0]
 
 
+def chunked(x: Any) -> bool:
+    """Whether the array under ``x`` (weifen values unwrapped) is chunked (a Dask array).
+
+    A rule that would make a fresh full-size array from a small one (the VJP of ``sum``
+    broadcasting its cotangent) makes it chunked like its operand instead on such arrays:
+    Dask would give ``broadcast_to``'s new axes one chunk of the whole length, and then
+    rechunk it against every operand it meets.
+
+    >>> import numpy as np
+    >>> chunked(np.zeros(2))
+    False
+    """
+    while hasattr(x, "_primal_data"):
+        x = x._primal_data()
+    return hasattr(x, "chunks") and backend_name(x) == "dask"
+
+
+def raw(x: Any) -> Any:
+    """The array under ``x``, weifen values unwrapped (its primal data)."""
+    while hasattr(x, "_primal_data"):
+        x = x._primal_data()
+    return x
+
+
 def ieee(v: Any) -> Any:
     """``v``, with a Python float made a NumPy float64 (anything else passes).
 

@@ -21,6 +21,7 @@ from weifen.prims import linalg as LA
 from weifen.prims import reduce as R
 from weifen.prims.reduce import _keep_shape
 from weifen.prims.shape import broadcast_to_p, reshape_p, shape_of, transpose_p
+from weifen.prims.complex import conj_p, real_p
 
 __all__ = ["matmul", "dot", "vdot", "outer", "inner", "tensordot", "einsum", "trace",
            "diagonal", "tril", "triu", "norm"]
@@ -556,9 +557,12 @@ def _uplo(a: Any, UPLO: str) -> Any:
     a = _square("eigh", a)
     if UPLO not in ("L", "U"):
         raise WeifenValueError(f"linalg.eigh: UPLO must be 'L' or 'U', got {UPLO!r}")
-    # reading a's upper triangle is reading the lower triangle of its transpose
-    _real_only(a, "eigh")
-    return _from_lower(LA._swap_last(a) if UPLO == "U" else a)
+    # reading a's upper triangle is reading the lower triangle of its (conjugate) transpose
+    if UPLO == "U":
+        a = LA._swap_last(a)
+        if _complex(a):
+            a = conj_p.bind(a)
+    return _from_lower(a)
 
 
 def _real_only(a: Any, name: str) -> Any:
@@ -583,7 +587,16 @@ def _from_lower(a: Any) -> Any:
     the derivative of the function NumPy computes (what finite differences see): entries
     above the diagonal get zero, those below it count twice.
     """
-    return LA.tril_p.bind(a) + LA._swap_last(LA.tril_p.bind(a, k=-1))
+    below = LA.tril_p.bind(a, k=-1)
+    if _complex(a):  # Hermitian: conjugate above, and LAPACK ignores the diagonal's imaginary part
+        diag = real_p.bind(LA.tril_p.bind(a) - below)
+        return diag + below + conj_p.bind(LA._swap_last(below))
+    return LA.tril_p.bind(a) + LA._swap_last(below)
+
+
+def _complex(a: Any) -> bool:
+    dt = getattr(a, "dtype", None)
+    return dt is not None and np.issubdtype(dt, np.complexfloating)
 
 
 def eigh(a: Any, UPLO: str = "L") -> EighResult:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from weifen.core.primitive import Primitive
-from weifen.prims.elementwise import where_p
+from weifen.prims.elementwise import _dtype_of, where_p
 from weifen.prims.reduce import sum_p, sum_to_shape
 from weifen.prims.shape import broadcast_to_p, reshape_p, shape_of, transpose_p
 
@@ -361,29 +361,59 @@ def _eig_gaps(w):
     return where_p(eye, 0.0, 1.0 / where_p(eye, 1.0, d))
 
 
+def _is_complex(x) -> bool:
+    return np.issubdtype(_dtype_of(x), np.complexfloating)
+
+
+def _conj(x):
+    from weifen.prims.complex import conj_p
+
+    return conj_p(x)
+
+
+def _re(x):
+    from weifen.prims.complex import real_p
+
+    return real_p(x)
+
+
+# Complex Hermitian input follows JAX's convention (a cotangent pairs with a tangent as
+# Re(sum(ct * d)), no conjugate): with X = V^H dA V, dw = Re(diag X) and dV = V (F o X); the
+# VJPs are their transposes, conj(V) (...) V^T. On real input these are the symmetric rules.
 def _eigvalsh_vjp(g, out, a):
     v = eigh_vectors_p(a)
     gs = shape_of(g)
-    return matmul_p(v * reshape_p(g, shape=gs[:-1] + (1, gs[-1])), _swap_last(v))
+    left = _conj(v) if _is_complex(v) else v
+    return matmul_p(left * reshape_p(g, shape=gs[:-1] + (1, gs[-1])), _swap_last(v))
 
 
 def _eigh_vectors_vjp(g, out, a):
     f = _eig_gaps(eigvalsh_p(a))
     vt = _swap_last(out)
-    r = matmul_p(matmul_p(out, f * matmul_p(vt, g)), vt)
-    return 0.5 * (r + _swap_last(r))
+    left = _conj(out) if _is_complex(out) else out
+    r = matmul_p(matmul_p(left, f * matmul_p(vt, g)), vt)
+    return 0.5 * (r + (_conj(_swap_last(r)) if _is_complex(r) else _swap_last(r)))
+
+
+def _herm(da):
+    """The Hermitian (symmetric, for real input) part of a tangent."""
+    t = _swap_last(da)
+    return 0.5 * (da + (_conj(t) if _is_complex(da) else t))
 
 
 def _eigh_vectors_jvp(da, out, a):
-    ds = 0.5 * (da + _swap_last(da))
+    ds = _herm(da)
     f = _eig_gaps(eigvalsh_p(a))
-    return matmul_p(out, f * matmul_p(_swap_last(out), matmul_p(ds, out)))
+    vh = _conj(_swap_last(out)) if _is_complex(out) else _swap_last(out)
+    return matmul_p(out, f * matmul_p(vh, matmul_p(ds, out)))
 
 
-# As in torch.linalg.eigh, a is taken as symmetric (NumPy reads only its lower triangle):
-# cotangents are symmetric, and tangents are symmetrised to stay their adjoint.
+# As in torch.linalg.eigh, a is taken as symmetric (Hermitian) (NumPy reads only its lower
+# triangle): cotangents are symmetric, and tangents are symmetrised to stay their adjoint.
 def _eigvalsh_jvp(da, out, a):
     v = eigh_vectors_p(a)
+    if _is_complex(v):
+        return _re(sum_p(_conj(v) * matmul_p(da, v), axis=len(shape_of(a)) - 2))
     return sum_p(v * matmul_p(da, v), axis=len(shape_of(a)) - 2)
 
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from weifen.core.backend import chunked, raw
 from weifen.core.primitive import Primitive
+from weifen.prims import elementwise as E
 from weifen.prims.elementwise import _dtype_of, astype_p, eq_p
 from weifen.prims.shape import broadcast_to_p, reshape_p, shape_of, transpose_p
 
@@ -37,6 +39,8 @@ def _sum_vjp(g, out, x, axis=None, keepdims=False):
     shape = shape_of(x)
     if not keepdims:
         g = reshape_p(g, shape=_keep_shape(shape, axis))
+    if chunked(x):  # Dask: chunked like x, never one chunk of the whole length
+        return E.mul_p(g, np.ones_like(raw(x)))
     return broadcast_to_p(g, shape=shape)
 
 

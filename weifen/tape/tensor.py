@@ -355,7 +355,8 @@ class Tensor(ArrayMethods, Box):
         return self._data
 
     def __array__(self, dtype=None, copy=None):
-        a = _values(self, "np.asarray")
+        # an integer or bool conversion (np.int64(x)) is piecewise constant: nothing to lose
+        a = _values(self, "np.asarray", np.dtype(dtype).kind in "biu" if dtype else False)
         if dtype is not None:
             a = a.astype(dtype, copy=False)
         return np.array(a, copy=True) if copy else a
@@ -396,13 +397,14 @@ class Tensor(ArrayMethods, Box):
         raise TypeError("weifen Tensors are not pickled; use wf.save(obj, path)")
 
 
-def _values(t: Tensor, what: str) -> Any:
+def _values(t: Tensor, what: str, constant: bool = False) -> Any:
     """The NumPy values under ``t``, for a conversion called ``what``.
 
     Level 0 (the eager tape) hands them out, read-only; inside a transform a traced
-    Tensor refuses, since the numbers would lose its derivative.
+    Tensor refuses, since the numbers would lose its derivative (unless the conversion is
+    ``constant``: to integers or bools).
     """
-    if t._level and traced(t):
+    if t._level and not constant and traced(t):
         raise refuse(t, what)
     d = t._data
     while isinstance(d, Box):

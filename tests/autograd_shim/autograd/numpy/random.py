@@ -1,4 +1,4 @@
-"""autograd.numpy.random -> numpy.random (random numbers carry no derivative)."""
-import numpy.random as _npr
+"""autograd.numpy.random -> weifen.numpy.random (NumPy's: random numbers carry no derivative)."""
+import weifen.numpy as _wnp
 
-globals().update({n: getattr(_npr, n) for n in dir(_npr) if not n.startswith("_")})
+globals().update({n: getattr(_wnp.random, n) for n in dir(_wnp.random) if not n.startswith("_")})
