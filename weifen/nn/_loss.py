@@ -214,22 +214,28 @@ def _nll(name: str, logp: Any, target: Any, weight: Any, ignore_index: int,
                                f"(ignore_index={ignore_index})")
     classes = np.arange(C).reshape((C,) + (1,) * (len(s) - cdim - 1))
     onehot = np.expand_dims(tc, cdim) == classes
-    picked = R.sum(E.where(onehot, logp, 0.0), axis=cdim)
     dt = np.result_type(getattr(logp, "dtype", np.float64))
+    all_valid = bool(valid.all())
     if weight is None:
         wt = valid.astype(dt)
-        loss = -picked * wt if not valid.all() else -picked
     else:
         w = _weight_vector(name, weight, C, dt)
         wt = w[tc] * valid
-        loss = -picked * wt
     denom = wt.sum()
-    if reduction == "mean":
-        out = _per_weight(R.sum(loss), denom)
-    elif reduction == "sum":
-        out = R.sum(loss)
+    if reduction != "none" and (reduction == "sum" or denom != 0):
+        # the reduced loss as one masked sum, scaled: where -> [* weights] -> sum -> scale
+        # (three recorded ops where the per-example losses below take five)
+        if not all_valid:
+            onehot = onehot & np.expand_dims(valid, cdim)
+        picked = E.where(onehot, logp, 0.0)
+        if weight is not None:
+            picked = picked * np.expand_dims(wt, cdim)
+        total = R.sum(picked)
+        out = total * (-1.0 / denom) if reduction == "mean" else -total
     else:
-        out = _t(loss)
+        picked = R.sum(E.where(onehot, logp, 0.0), axis=cdim)
+        loss = -picked * wt if weight is not None or not all_valid else -picked
+        out = _per_weight(R.sum(loss), denom) if reduction == "mean" else _t(loss)
     if not label_smoothing:
         return out
     if weight is None:
