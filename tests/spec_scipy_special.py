@@ -326,6 +326,35 @@ def _mvn_ref(name):
     return ref
 
 
+def _singular_samples(rng):
+    # x and mean move on the support of the singular cov (their first two coordinates; the
+    # other two are 0): off it the log density is -inf, as in autograd's test
+    cov = np.zeros((4, 4))
+    cov[:2, :2] = spd(rng, 2)
+    return [Sample("x(2,)", (REAL(rng, (2,)), REAL(rng, (2,)), cov), diff=(0, 1)),
+            Sample("x(3,2)", (REAL(rng, (3, 2)), REAL(rng, (2,)), cov), diff=(0, 1))]
+
+
+def _on_support(xp, x, mean):
+    pad = xp.zeros(x.shape[:-1] + (2,), dtype=x.dtype)
+    return (xp.concatenate([x, pad], axis=-1),
+            xp.concatenate([mean, xp.zeros((2,), dtype=mean.dtype)]))
+
+
+def _singular_ref(xp, x, mean, cov):
+    from scipy.stats import multivariate_normal
+
+    xs, ms = _on_support(np, x, mean)
+    return _cast(multivariate_normal.logpdf(xs, ms, cov, allow_singular=True), (x, mean, cov))
+
+
+def _singular_fn(x, mean, cov):
+    import weifen as wf
+
+    xs, ms = _on_support(wf, x, mean)
+    return _wf("stats.multivariate_normal.logpdf")(xs, ms, cov, allow_singular=True)
+
+
 def _ent_samples(rng):
     return [Sample("(3,3)", (REAL(rng, (3,)), spd(rng, 3)), diff=(1,)),
             Sample("(2,2)", (REAL(rng, (2,)), spd(rng, 2)), diff=(1,))]
@@ -389,6 +418,10 @@ STATS = [
          grad_rtol=1e-4, f32_rtol=1e-3, f32_atol=1e-4),
     _row("stats.multivariate_normal.pdf", _mvn_samples, "SPD cov", ref=_mvn_ref("pdf"),
          grad_rtol=1e-4, f32_rtol=1e-3, f32_atol=1e-4),
+    _row("stats.multivariate_normal.logpdf[allow_singular]", _singular_samples,
+         "singular PSD cov (constant), x and mean on its support", ref=_singular_ref,
+         fn=_singular_fn,
+         jax=False, grad_rtol=1e-4, f32_rtol=1e-3, f32_atol=1e-4),
     _row("stats.multivariate_normal.entropy", _ent_samples, "SPD cov",
          ref=_ent_ref, jax=False, grad_rtol=1e-4, f32_rtol=1e-3, f32_atol=1e-4),
     _row("stats.dirichlet.logpdf", _dirichlet_samples, "x on the simplex, alpha > 0.8",

@@ -70,19 +70,20 @@ def _logpdf(x: Any, mean: Any, cov: Any, allow_singular: bool) -> Any:
     w, V = wf.linalg.eigh(no_derivative_p(cov, what="multivariate_normal with "
                                           "allow_singular=True: cov"))
     w, V = wf.stop_gradient(w), wf.stop_gradient(V)
+    # SciPy's cut-off for zero eigenvalues (written with weifen ops: it also runs under vmap)
     factor = 1e3 if np.dtype(w.dtype) == np.float32 else 1e6
-    eps = factor * np.finfo(w.dtype).eps * float(np.max(np.abs(np.asarray(w))))
-    keep = np.asarray(w) > eps
-    wk = np.where(keep, np.asarray(w), 1.0)
-    U = np.asarray(V) * np.where(keep, 1.0 / np.sqrt(wk), 0.0)
-    null = np.asarray(V)[:, ~keep]
-    proj = wf.matmul(dev, U.astype(out_dtype((w,))))
+    eps = wf.max(wf.abs(w), axis=-1, keepdims=True) * (factor * np.finfo(w.dtype).eps)
+    keep = w > eps
+    wk = wf.where(keep, w, 1.0)
+    U = V * wf.where(keep, 1.0 / wf.sqrt(wk), 0.0)
+    proj = wf.matmul(dev, U)
     maha = wf.sum(proj * proj, axis=-1)
-    r = (maha + (float(np.sum(np.log(wk))) + int(keep.sum()) * LOG_2PI)) * -0.5
-    if null.shape[1]:  # points off the support of a singular distribution: -inf
-        off = np.linalg.norm(np.asarray(wf.stop_gradient(dev)) @ null, axis=-1) >= eps
-        r = E.where_p.bind(off, -np.inf, r)
-    return r
+    rank = wf.sum(wf.astype(keep, w.dtype), axis=-1)
+    r = (maha + (wf.sum(log(wk), axis=-1) + rank * LOG_2PI)) * -0.5
+    # points off the support (a component along a zero eigenvalue): -inf, as in SciPy
+    off_part = wf.matmul(wf.stop_gradient(dev), V * wf.where(keep, 0.0, 1.0))
+    off = wf.sqrt(wf.sum(off_part * off_part, axis=-1)) >= wf.reshape(eps, ())
+    return wf.where(off, -np.inf, r)
 
 
 def logpdf(x: Any, mean: Any = None, cov: Any = 1, allow_singular: bool = False) -> Any:
