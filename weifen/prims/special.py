@@ -210,7 +210,8 @@ def _log_ndtr_np(x):
     x = np.asarray(x, np.float64)
     near = np.maximum(x, -35.0)
     with np.errstate(divide="ignore"):
-        direct = np.log(0.5 * _erfc_np(-near / math.sqrt(2.0)))
+        direct = np.where(near > 0, np.log1p(-0.5 * _erfc_np(near / math.sqrt(2.0))),
+                          np.log(0.5 * _erfc_np(-near / math.sqrt(2.0))))
     far = np.minimum(x, -35.0)
     r = 1.0 / (far * far)
     series = r * (-1 + r * (3 + r * (-15 + r * (105 + r * (-945)))))

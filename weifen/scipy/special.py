@@ -345,12 +345,10 @@ def logsumexp(a: Any, axis: Any = None, b: Any = None, keepdims: bool = False,
             shape = np.broadcast_shapes(shape_of(a), shape_of(b))
             a, b = wnp.broadcast_to(a, shape), wnp.broadcast_to(b, shape)
         # terms with b == 0 do not count towards the shift (their a may be anything)
-        a_for_max = E.where_p.bind(E.eq_p.bind(b, 0), -np.inf, a)
-    else:
-        a_for_max = a
+        a = E.where_p.bind(E.eq_p.bind(b, 0), -np.inf, a)
     nd = len(shape_of(a))
     axes = _norm_axes(axis, nd)
-    m = _stopped_max(a_for_max, axes)
+    m = _stopped_max(a, axes)
     e = E.exp_p.bind(a - m)
     if b is not None:
         e = e * b
