@@ -89,3 +89,27 @@ def test_digits_cnn_full_reaches_98(tmp_path: Path) -> None:
     assert "30 epochs" in out
     assert number(r"test accuracy: ([\d.]+)%", out) >= 98
     pngs(tmp_path, "digits_cnn_loss.png")
+
+
+def test_common_fallbacks_without_tqdm_and_matplotlib(tmp_path: Path) -> None:
+    # in a subprocess: importing examples/_common pins BLAS to one thread
+    code = f"""
+import sys
+sys.modules["tqdm"] = None; sys.modules["matplotlib"] = None   # as if not installed
+sys.path.insert(0, {str(EXAMPLES)!r})
+from _common import progress, save_plot
+bar = progress(range(40), "work")
+total = 0
+for i in bar:
+    total += i
+    bar.set_postfix_str("half" if i == 20 else "")
+print("total", total)
+print("saved", save_plot(lambda plt: plt.figure(), {str(tmp_path / "x.png")!r}))
+"""
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                       timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert "work: [##############################] 40/40" in r.stdout
+    assert "total 780" in r.stdout
+    assert "matplotlib is missing" in r.stdout and "saved False" in r.stdout
+    assert not (tmp_path / "x.png").exists()
