@@ -4,7 +4,8 @@
 1. values equal NumPy's, with NumPy's dtype (float32 stays float32 next to Python floats);
 2. reverse mode (``Tensor.backward(gradient=u)`` and ``wf.vjp``) equals central differences;
 3. ... and torch's VJP (float64);
-4. forward mode (``wf.jvp``) equals central differences and jax's jvp (x64);
+4. forward mode (``wf.jvp``) equals central differences and jax's jvp (x64), reverse mode
+   (``wf.vjp``) and values jax's vjp;
 5. <u, J v> == <J^T u, v>;
 6. second order: reverse-over-reverse (``wf.grad`` of a vjp, ``create_graph=True``),
    forward-over-reverse, ``wf.hvp`` and ``wf.hessian`` against central differences of the
@@ -331,6 +332,25 @@ def test_jvp_jax(row: OpSpec, s: Sample) -> None:
     _, t = wf.jvp(f_wf(row, s), tuple(dargs), tuple(vs))
     for tk, j in zip(outs(t), jt):
         close(tk, j, what="wf.jvp vs jax", **EXACT)
+
+
+@pytest.mark.parametrize("row,s", _params("jax_vjp", lambda r, s: _has(r, s, "jax")))
+def test_vjp_jax(row: OpSpec, s: Sample) -> None:
+    """Values and VJPs against jax (x64): jax.vjp of the row's reference."""
+    jax = pytest.importorskip("jax")
+    dargs, us = _dargs(s), cotangents(row, s)
+    fn = row.ref if row.jax_ref == "same" else row.jax_ref
+    with jax.enable_x64(True):
+        J = jnp_ns()
+        jout, jf = jax.vjp(lambda *d: fn(J, *_plug(s, d), **s.kwargs), *dargs)
+        jus = [jax.numpy.asarray(u, dtype=o.dtype) for u, o in zip(us, outs(jout))]
+        jct = [np.asarray(c) for c in jf(pack(jout, jus))]
+        jout = [np.asarray(o) for o in outs(jout)]
+    out, f = wf.vjp(f_wf(row, s), *dargs)
+    for o, j in zip(outs(out), jout):
+        close(o, j, row.rtol * 100 + 1e-12, row.atol * 100 + 1e-12, "value vs jax")
+    for c, j in zip(f(pack(out, us)), jct):
+        close(c, j, what="wf.vjp vs jax", **EXACT)
 
 
 @pytest.mark.parametrize("row,s", _params("consistency", _full))
