@@ -521,11 +521,17 @@ def _trig_terms(terms: list) -> list:
 def _polynomial(e: Expr, limit: int = 60) -> bool:
     """Whether ``e`` is a small polynomial (at most ``limit`` distinct nodes, small
     integer powers): worth trying to multiply out."""
-    n = 0
-    for node in e.nodes():
-        n += 1
-        if n > limit or node.op not in ("symbol", "const", "add", "sub", "mul", "neg", "pow"):
+    seen: set = set()
+    stack = [e]
+    while stack:  # first nodes first: a large expression is refused in ``limit`` steps
+        node = stack.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        if len(seen) > limit or node.op not in ("symbol", "const", "add", "sub", "mul",
+                                                "neg", "pow"):
             return False
+        stack.extend(node.args)
         if node.op == "const" and type(node.value) is float:
             return False
         if node.op == "pow" and not (node.args[1].op == "const"

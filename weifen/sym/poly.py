@@ -26,8 +26,8 @@ from collections import Counter
 from typing import Any
 
 from weifen.errors import WeifenValueError
-from weifen.sym.collect import _int, _sum
-from weifen.sym.expr import Expr, apply, as_expr, exact_pow, params_of
+from weifen.sym.collect import _int
+from weifen.sym.expr import Expr, apply, as_expr, const, exact_pow, params_of
 from weifen.sym.printing import prefix, to_str
 
 _PREFIX = 40  # printed characters compared before whole strings are
@@ -355,15 +355,38 @@ class _Expander:
             terms.append(((-sum(pw for _, pw in m), [(keys[i], -pw) for i, pw in m]), m, c))
         if len(terms) > 1:
             terms.sort(key=lambda t: t[0])
-        out = []
+        # Built node by node without apply: none of its folds or identities can apply
+        # to these nodes (atoms are never constants or negations, powers are never 0 or
+        # 1, one term at most is a constant, no coefficient is 0), so the result is the
+        # one apply and _sum would build, at a fraction of the cost.
+        consts: dict = {}
+
+        def number(v: Any) -> Expr:
+            k = consts.get((type(v), v))
+            if k is None:
+                k = consts[(type(v), v)] = const(v)
+            return k
+
+        e = None
         for _, m, c in terms:
             t = None
             for i, pw in m:
                 atom = keys[i].atom
-                f = atom if pw == 1 else apply("pow", atom, pw)
-                t = f if t is None else apply("mul", t, f)
-            out.append((_int(c), t))
-        return _sum(out)
+                f = atom if pw == 1 else Expr("pow", (atom, number(pw)))
+                t = f if t is None else Expr("mul", (t, f))
+            c = _int(c)
+            neg = c < 0
+            a = -c if neg else c
+            if t is None:
+                part = number(a)
+            else:
+                part = t if a == 1 else Expr("mul", (number(a), t))
+            if e is None:
+                e = part if not neg else Expr("neg", (t,)) if t is not None and a == 1 \
+                    else number(c) if t is None else Expr("mul", (number(c), t))
+            else:
+                e = Expr("sub" if neg else "add", (e, part))
+        return e if e is not None else const(0)
 
 
 def expand(e: Any) -> Expr:
@@ -379,6 +402,83 @@ def expand(e: Any) -> Expr:
     return ex.expr(p)
 
 
+def _flatten(root: Expr, uses: Counter) -> tuple[list, int, list]:
+    """The product ``root`` read through the products and negations only it uses:
+    ``(factor nodes, sign, the nodes read through)``."""
+    leaves: list = []
+    inside: list = []
+    sign = 1
+    stack = [root]
+    while stack:
+        n = stack.pop()
+        if n is root or (n.op in ("mul", "neg") and uses[n] == 1):
+            if n is not root:
+                inside.append(n)
+            if n.op == "neg":
+                sign = -sign
+                stack.append(n.args[0])
+            else:
+                stack.extend(n.args)
+        else:
+            leaves.append(n)
+    return leaves, sign, inside
+
+
+def _plan(order: list, uses: Counter) -> tuple[dict, set]:
+    """Sums of two products that share factors, ``a*b + a*c``, to be multiplied out as
+    ``a*(b + c)``: one product of the shared factor's polynomial instead of two (the
+    derivative of a product of sums meets this at every step). Returns ``{sum node:
+    (shared, (factors, sign), (factors, sign), nodes read through, a, b)}`` and the nodes
+    whose polynomials are then not needed."""
+    plans: dict = {}
+    deferred: set = set()
+    pos: dict | None = None
+    for node in order:
+        if node.op not in ("add", "sub"):
+            continue
+        a, b = node.args
+        if a == b or any(x.op not in ("mul", "neg") or uses[x] != 1 for x in (a, b)):
+            continue
+        la, sa, ia = _flatten(a, uses)
+        lb, sb, ib = _flatten(b, uses)
+        shared = Counter(x for x in la if x.op != "const") & Counter(lb)
+        if not shared:
+            continue
+        ra, rb = Counter(la) - shared, Counter(lb) - shared
+        inside = set(ia) | set(ib) | {a, b}
+        if pos is None:
+            pos = {n: k for k, n in enumerate(order)}
+        plans[node] = (list(shared.elements()), (list(ra.elements()), sa),
+                       (list(rb.elements()), sb), sorted(inside, key=pos.__getitem__), a, b)
+        deferred |= inside
+    return plans, deferred
+
+
+def _distributed(ex: _Expander, op: str, plan: tuple, polys: dict) -> _Poly:
+    """The polynomial of a planned sum (see :func:`_plan`): ``shared * (rest_a +- rest_b)``
+    with integer and rational coefficients, which that leaves exact; with float ones,
+    the products and the sum as written, so that rounding is that of the plain order."""
+    shared, (ra, sa), (rb, sb), inside, a, b = plan
+    s = 1 if op == "add" else -1
+    if any(type(c) is float for x in {*shared, *ra, *rb} for c in polys[x].terms.values()):
+        done: dict = {}
+        for n in inside:  # the nodes as written, in order
+            done[n] = ex.node(n, [done[x] if x in done else polys[x] for x in n.args],
+                              [False] * len(n.args))
+        return _add(done[a], done[b], s, False)
+
+    def product(xs: list, sign: int) -> _Poly:
+        r = _Poly({(): sign})
+        for x in xs:
+            r = _mul(r, polys[x], True, False)
+        return r
+
+    rest = _add(product(ra, sa), product(rb, sb), s, True)
+    if len(shared) == 1:
+        return _mul(polys[shared[0]], rest, False, True)
+    return _mul(product(shared, 1), rest, True, True)
+
+
 def _expand_poly(e: Any) -> tuple[_Expander, _Poly]:
     """``e`` multiplied out: its expander (the atoms) and its polynomial."""
     e = as_expr(e)
@@ -388,8 +488,15 @@ def _expand_poly(e: Any) -> tuple[_Expander, _Poly]:
         left.update(node.args)
     ex = _Expander()
     polys: dict = {}
+    plans, deferred = _plan(order, left)
     try:
         for node in order:
+            if node in deferred:
+                continue
+            plan = plans.get(node)
+            if plan is not None:
+                polys[node] = _distributed(ex, node.op, plan, polys)
+                continue
             args = [polys[a] for a in node.args]
             own = []
             for a in node.args:
