@@ -12,6 +12,11 @@ unexpanded iterate: weifen (``sym.diff`` + ``sym.expand``), SymEngine (``diff`` 
 takes minutes at n = 9 and far longer at n = 12, so it runs under a time limit
 (``--sympy-timeout``, seconds, 60 by default) and is reported as timed out past it.
 
+A second section (``--simplify``, on by default) times ``sym.simplify`` against
+``sympy.simplify`` on the derivatives of 30 typical functions (the list of
+tests/test_sym_exact.py), and reports each result's operation count (``op_count`` for
+weifen's, ``count_ops`` for SymPy's). Target: weifen at least 50x faster in total.
+
 Exactness: weifen's polynomial is compared coefficient by coefficient, as exact Python
 integers, with SymPy's reference polynomial built by ``sympy.Poly`` arithmetic (the same
 iteration on dense integer polynomials, then ``Poly.diff``: seconds even at n = 12), and
@@ -78,12 +83,53 @@ def with_timeout(fn: Callable[[], Any], seconds: float) -> Any:
         signal.signal(signal.SIGALRM, old)
 
 
+SIMPLIFY_EXPRS = [
+    "x**2*sin(x)", "sin(x)*cos(x)", "exp(x)*sin(x)", "x*exp(x)", "x**3*log(x)",
+    "sin(x)/x", "x/(1 + x)", "(x**2 + 1)/(x - 1)", "exp(x)/(1 + exp(x))", "log(x)/x",
+    "sin(x**2)", "exp(sin(x))", "log(cos(x))", "sqrt(1 + x**2)", "(2*x + 1)**5",
+    "sin(x)**2 + cos(x)**2", "tan(x)", "1/(1 + exp(-x))", "exp(-x**2/2)", "log(1 + x**2)",
+    "x**4 - 3*x**2 + 2*x - 7", "(x + 1)*(x - 1)*(x + 2)", "x**3/3 - x**2/2", "1/x + 1/x**2",
+    "sin(2*x)*cos(3*x)", "exp(x)*cos(x) - exp(x)*sin(x)", "tanh(x)", "x*log(x) - x",
+    "sqrt(x)*exp(x)", "atan(x)/x",
+]
+
+
+def bench_simplify(sp: Any, repeat: int) -> None:
+    """``sym.simplify`` and ``sympy.simplify`` on the same 30 derivatives (each side's
+    own diff, not timed); SymPy's cache is cleared before each of its runs."""
+    from weifen import sym
+    from weifen.sym.collect import op_count
+
+    x, X = sym.Symbol("x"), sp.Symbol("x")
+    mine = [sym.diff(sym.parse(t), x) for t in SIMPLIFY_EXPRS]
+    theirs = [sp.diff(sp.sympify(t), X) for t in SIMPLIFY_EXPRS]
+    out, t_wf, k = timed(lambda: [sym.simplify(d) for d in mine], repeat)
+    t_sp = 0.0
+    ref = []
+    for d in theirs:
+        sp.core.cache.clear_cache()
+        t0 = time.perf_counter()
+        ref.append(sp.simplify(d))
+        t_sp += time.perf_counter() - t0
+    shorter = sum(op_count(a) < sp.count_ops(b) for a, b in zip(out, ref))
+    longer = [t for t, a, b in zip(SIMPLIFY_EXPRS, out, ref) if op_count(a) > sp.count_ops(b)]
+    print(f"\nsimplify, derivatives of {len(mine)} functions")
+    print(f"  weifen    sym.simplify    {t_wf:10.4f} s   (all {len(mine)}, median of {k})")
+    print(f"  sympy     simplify        {t_sp:10.4f} s   (all {len(mine)}, once, cache "
+          f"cleared);  weifen is {t_sp / t_wf:7.1f}x faster (target >= 50x)")
+    print(f"  operation counts: weifen's {sum(map(op_count, out))}, SymPy's "
+          f"{sum(sp.count_ops(r) for r in ref)} in all; weifen shorter on {shorter}, "
+          f"longer on {len(longer)} ({', '.join(longer)})")
+
+
 def main(argv: list | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--n", default="9,12", help="iterates to run, comma separated")
     ap.add_argument("--repeat", type=int, default=5, help="repeats where cheap (median)")
     ap.add_argument("--sympy-timeout", type=float, default=60.0,
                     help="seconds SymPy's diff + expand may take per n (0: skip it)")
+    ap.add_argument("--simplify", default=True, action=argparse.BooleanOptionalAction,
+                    help="also time simplify against sympy.simplify (default: on)")
     args = ap.parse_args(argv)
     ns = [int(k) for k in args.n.split(",")]
 
@@ -147,6 +193,8 @@ def main(argv: list | None = None) -> int:
             except Timeout:
                 print(f"  sympy     diff + expand   > {args.sympy_timeout:.0f} s (stopped at "
                       f"the time limit); weifen is > {args.sympy_timeout / t_wf:.0f}x faster")
+    if args.simplify and sp is not None:
+        bench_simplify(sp, args.repeat)
     _ = Fraction  # exact rationals are what weifen's coefficients may also be
     return 1 if failures else 0
 

@@ -374,16 +374,17 @@ class _Expander:
                 atom = keys[i].atom
                 f = atom if pw == 1 else Expr("pow", (atom, number(pw)))
                 t = f if t is None else Expr("mul", (t, f))
-            c = _int(c)
+            c = _int(c)  # as const(c) holds it: no float here holds an integer
             neg = c < 0
             a = -c if neg else c
             if t is None:
-                part = number(a)
+                part = Expr("const", (), a)
             else:
-                part = t if a == 1 else Expr("mul", (number(a), t))
+                part = t if a == 1 else Expr("mul", (Expr("const", (), a), t))
             if e is None:
                 e = part if not neg else Expr("neg", (t,)) if t is not None and a == 1 \
-                    else number(c) if t is None else Expr("mul", (number(c), t))
+                    else Expr("const", (), c) if t is None else \
+                    Expr("mul", (Expr("const", (), c), t))
             else:
                 e = Expr("sub" if neg else "add", (e, part))
         return e if e is not None else const(0)
