@@ -36,7 +36,8 @@ SPD = np.array([[2.0, 0.3, -0.1], [0.3, 1.5, 0.2], [-0.1, 0.2, 1.8]])
 # name -> (function, args, kwargs); every float argument is traced in turn
 CASES = {
     "special.erf": (special.erf, (U,), {}), "special.erfc": (special.erfc, (U,), {}),
-    "special.erfinv": (special.erfinv, (U,), {}), "special.erfcinv": (special.erfcinv, (P * 0.5,), {}),
+    "special.erfinv": (special.erfinv, (U,), {}),
+    "special.erfcinv": (special.erfcinv, (P * 0.5,), {}),
     "special.ndtr": (special.ndtr, (U,), {}), "special.ndtri": (special.ndtri, (Q,), {}),
     "special.log_ndtr": (special.log_ndtr, (U,), {}),
     "special.gamma": (special.gamma, (P,), {}), "special.gammaln": (special.gammaln, (P,), {}),
@@ -46,7 +47,8 @@ CASES = {
     "special.multigammaln": (special.multigammaln, (P + 2.0, 3), {}),
     "special.gammainc": (special.gammainc, (P, Q + 1), {}),
     "special.gammaincc": (special.gammaincc, (P, Q + 1), {}),
-    "special.beta": (special.beta, (P, Q + 1), {}), "special.betaln": (special.betaln, (P, Q + 1), {}),
+    "special.beta": (special.beta, (P, Q + 1), {}),
+    "special.betaln": (special.betaln, (P, Q + 1), {}),
     "special.betainc": (special.betainc, (P, P + 1, Q), {}),
     "special.expit": (special.expit, (U,), {}), "special.logit": (special.logit, (Q,), {}),
     "special.log_expit": (special.log_expit, (U,), {}),
@@ -227,8 +229,8 @@ def test_distributions_against_scipy_broadcasting():
 def test_mvn_and_dirichlet_against_scipy():
     rng = np.random.default_rng(1)
     X, m = rng.normal(size=(5, 3)), rng.normal(size=3)
-    for args in ((X, m, SPD), (X[0], m, SPD), (X, m, np.array([1.0, 2.0, 0.5])), (X[:, 0], 0.5, 2.0),
-                 (0.3, 0.5, 2.0), (X[0], None, SPD)):
+    for args in ((X, m, SPD), (X[0], m, SPD), (X, m, np.array([1.0, 2.0, 0.5])),
+                 (X[:, 0], 0.5, 2.0), (0.3, 0.5, 2.0), (X[0], None, SPD)):
         np.testing.assert_allclose(stats.multivariate_normal.logpdf(*args),
                                    ss.multivariate_normal.logpdf(*args), rtol=1e-12)
         assert np.shape(stats.multivariate_normal.pdf(*args)) == \

@@ -26,8 +26,7 @@ import numpy as np
 from weifen.core.primitive import Box, Primitive
 from weifen.errors import WeifenError
 from weifen.prims._batch import elementwise
-from weifen.prims.elementwise import (exp_p, log1p_p, log_p, sign_p, erf_p,  # noqa: F401
-                                      TWO_OVER_SQRT_PI)
+from weifen.prims.elementwise import TWO_OVER_SQRT_PI, exp_p, log1p_p, log_p, sign_p
 
 HALF_SQRT_PI = math.sqrt(math.pi) / 2.0
 HALF_LOG_2PI = 0.5 * math.log(2.0 * math.pi)
@@ -35,7 +34,16 @@ HALF_LOG_2PI = 0.5 * math.log(2.0 * math.pi)
 
 class NoDerivativeError(WeifenError, NotImplementedError):
     """A derivative weifen does not compute (an order or a shape parameter): refused, never
-    replaced by zero."""
+    replaced by zero. It is a ``WeifenError`` and a ``NotImplementedError``.
+
+    >>> import weifen as wf
+    >>> from weifen.scipy import special
+    >>> try:
+    ...     wf.grad(lambda a: special.gammainc(a, 1.0))(2.0)
+    ... except NotImplementedError as e:
+    ...     print(type(e).__name__)
+    NoDerivativeError
+    """
 
 
 _SCIPY: list = []
@@ -301,16 +309,35 @@ beta_p = _prim("beta", _impl("beta", _beta_np),
                out=True)
 
 
+def _xlogy_np(x, y):
+    x = np.asarray(x, np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(x == 0, 0.0, x * np.log(y))
+
+
+def _xlog1py_np(x, y):
+    x = np.asarray(x, np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(x == 0, 0.0, x * np.log1p(y))
+
+
+# x log(y), 0 where x == 0; the derivatives are those of x log(y) (as in JAX)
+xlogy_p = _prim("xlogy", _impl("xlogy", _xlogy_np),
+                (lambda o, x, y: log_p(y), lambda o, x, y: x / y))
+xlog1py_p = _prim("xlog1py", _impl("xlog1py", _xlog1py_np),
+                  (lambda o, x, y: log1p_p(y), lambda o, x, y: x / (y + 1)))
+
+
 def _gammainc_dx(o: Any, a: Any, x: Any) -> Any:
     # the integrand of the regularized lower incomplete gamma function at x
-    return exp_p((a - 1) * log_p(x) - x - gammaln_p(a))
+    return exp_p(xlogy_p(a - 1, x) - x - gammaln_p(a))
 
 
 gammainc_p = _prim("gammainc", _impl("gammainc"), ("a", _gammainc_dx))
 gammaincc_p = _prim("gammaincc", _impl("gammaincc"),
                     ("a", lambda o, a, x: -_gammainc_dx(o, a, x)))
 betainc_p = _prim("betainc", _impl("betainc"),
-                  ("a", "b", lambda o, a, b, x: exp_p((a - 1) * log_p(x) + (b - 1) * log1p_p(-x)
+                  ("a", "b", lambda o, a, b, x: exp_p(xlogy_p(a - 1, x) + xlog1py_p(b - 1, -x)
                                                       - betaln_p(a, b))))
 
 
@@ -336,25 +363,6 @@ jv_p = _prim("jv", _impl("jv", nvals=1),
              ("v", lambda o, v, x: (jv_p(v - 1, x) - jv_p(v + 1, x)) * 0.5))
 yv_p = _prim("yv", _impl("yv", nvals=1),
              ("v", lambda o, v, x: (yv_p(v - 1, x) - yv_p(v + 1, x)) * 0.5))
-
-
-def _xlogy_np(x, y):
-    x = np.asarray(x, np.float64)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(x == 0, 0.0, x * np.log(y))
-
-
-def _xlog1py_np(x, y):
-    x = np.asarray(x, np.float64)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(x == 0, 0.0, x * np.log1p(y))
-
-
-# x log(y), 0 where x == 0; the derivatives are those of x log(y) (as in JAX)
-xlogy_p = _prim("xlogy", _impl("xlogy", _xlogy_np),
-                (lambda o, x, y: log_p(y), lambda o, x, y: x / y))
-xlog1py_p = _prim("xlog1py", _impl("xlog1py", _xlog1py_np),
-                  (lambda o, x, y: log1p_p(y), lambda o, x, y: x / (y + 1)))
 
 
 def _no_derivative_rule(g: Any, o: Any, x: Any, what: str = "this argument") -> Any:
@@ -389,5 +397,6 @@ def refuse_traced(v: Any, fn: str, arg: str) -> Any:
 
 __all__ = ["erfc_p", "erfinv_p", "erfcinv_p", "log_ndtr_p", "polygamma_p", "digamma_p",
            "gammaln_p", "gamma_p", "rgamma_p", "gammasgn_p", "betaln_p", "beta_p", "gammainc_p",
-           "gammaincc_p", "betainc_p", "stdtr_p", "xlogy_p", "xlog1py_p", "no_derivative_p", "i0_p", "iv_p", "ive_p", "jv_p", "yv_p",
+           "gammaincc_p", "betainc_p", "stdtr_p", "xlogy_p", "xlog1py_p", "no_derivative_p",
+           "i0_p", "iv_p", "ive_p", "jv_p", "yv_p",
            "NoDerivativeError", "refuse_traced", "scipy_special", "need_scipy", "out_dtype"]

@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import numpy as np
 
 from weifen.numpy._util import _raw, _t
 from weifen.prims import elementwise as E

@@ -1,7 +1,8 @@
 """The beta distribution, as ``scipy.stats.beta``: ``(x, a, b, loc=0, scale=1)``.
 
 The density differentiates in every argument; the cdf and sf in ``x``, ``loc`` and
-``scale`` (traced shapes ``a``, ``b`` are refused: :class:`~weifen.prims.special.NoDerivativeError`).
+``scale`` (traced shapes ``a``, ``b`` are refused:
+:class:`~weifen.prims.special.NoDerivativeError`).
 Outside ``[0, 1]`` (after standardizing) the density is 0, its log ``-inf``.
 
 >>> from weifen.scipy.stats import beta

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from weifen.scipy.stats import gamma as _gamma
-from weifen.scipy.stats._common import LN2, exp, log, out, raw, refuse_traced
+from weifen.scipy.stats._common import exp, log, out, raw, refuse_traced
 
 __all__ = ["logpdf", "pdf", "cdf", "logcdf", "sf", "logsf"]
 

@@ -23,7 +23,6 @@ import numpy as np
 from weifen.prims.shape import shape_of
 
 import weifen as wf
-from weifen.prims import elementwise as E
 from weifen.prims.special import no_derivative_p, out_dtype
 from weifen.scipy.stats._common import exp, log, out, raw, refuse_traced
 
