@@ -159,6 +159,42 @@ CASES.update({
     "scipy.signal.correlate": [((U, V[:2]), {"mode": "valid"})],
     "scipy.integrate.odeint": [((_ODE, U, np.array([0.1, 0.4, 0.9]), (0.7,)), E)],
 })
+# weifen.scipy.special and .stats (SciPy's names); orders, cdf shapes and Poisson counts
+# (integers here) have no derivative: a traced one is refused with a WeifenError
+_Q = P * 0.5                            # inside (0, 1)
+CASES.update({f"scipy.special.{n}": [((U,), E)] for n in (
+    "erf", "erfc", "erfinv", "ndtr", "log_ndtr", "expit", "log_expit", "softmax",
+    "log_softmax", "logsumexp", "i0", "i1", "i0e", "i1e")})
+CASES.update({f"scipy.special.{n}": [((P,), E)] for n in (
+    "erfcinv", "gamma", "gammaln", "rgamma", "gammasgn", "digamma", "psi", "j0", "j1", "y0",
+    "y1")})
+CASES.update({f"scipy.special.{n}": [((_Q,), E)] for n in ("ndtri", "logit")})
+CASES.update({f"scipy.special.{n}": [((P, G), E)] for n in (
+    "beta", "betaln", "xlogy", "xlog1py", "gammainc", "gammaincc", "iv", "ive", "jv", "yv")})
+CASES.update({f"scipy.special.{n}": [((2, G), E)] for n in ("polygamma", "jn", "yn")})
+CASES.update({
+    "scipy.special.betainc": [((P, G, _Q), E)],
+    "scipy.special.multigammaln": [((G + 1.0, 3), E)],
+    "scipy.special.logsumexp": [((U,), E), ((R,), {"axis": 1, "b": G})],
+})
+for _f in ("pdf", "logpdf", "cdf", "logcdf", "sf", "logsf"):
+    CASES.update({
+        f"scipy.stats.norm.{_f}": [((U, W, P), E)],
+        f"scipy.stats.t.{_f}": [((U, G + 1, W, P), E)],
+        f"scipy.stats.gamma.{_f}": [((G, P + 0.5, _Q * 0.5, P), E)],
+        f"scipy.stats.chi2.{_f}": [((G, G + 1, _Q * 0.5, P), E)],
+        f"scipy.stats.beta.{_f}": [((_Q, G, P + 0.5), E)],
+    })
+for _f in ("pmf", "logpmf", "cdf", "logcdf", "sf", "logsf"):
+    CASES[f"scipy.stats.poisson.{_f}"] = [((np.array([0, 2, 3]), G), E)]
+CASES.update({
+    "scipy.stats.norm.ppf": [((_Q, W, P), E)], "scipy.stats.norm.isf": [((_Q, W, P), E)],
+    "scipy.stats.multivariate_normal.logpdf": [((U, V, SPD), E), ((R, V, SPD), E)],
+    "scipy.stats.multivariate_normal.pdf": [((U * 0.3, V * 0.3, SPD), E)],
+    "scipy.stats.multivariate_normal.entropy": [((V, SPD), E)],
+    "scipy.stats.dirichlet.logpdf": [((P / P.sum(), G), E)],
+    "scipy.stats.dirichlet.pdf": [((P / P.sum(), G), E)],
+})
 # names with no float argument to trace (sizes and shapes only): their refusal is tested
 # in test_trust.py
 NO_FLOAT_ARGS = {"zeros", "ones", "eye", "rand", "randn", "from_numpy"}
@@ -169,9 +205,11 @@ def _fn(name):
         return getattr(wf.linalg, name[7:])
     if name.startswith("fft."):
         return getattr(wf.fft, name[4:])
-    if name.startswith("scipy."):
-        mod, fn = name[6:].split(".")
-        return getattr(getattr(wf.scipy, mod), fn)
+    if name.startswith("scipy."):  # scipy.linalg.solve, scipy.stats.norm.pdf
+        obj = wf.scipy
+        for part in name[6:].split("."):
+            obj = getattr(obj, part)
+        return obj
     return getattr(wf, name)
 
 
@@ -289,7 +327,11 @@ def test_every_public_function_has_a_row():
                if not n.startswith("_") and callable(getattr(wf.linalg, n))
                and not n.endswith("Result")}
     public |= {f"fft.{n}" for n in wf.fft.__all__}
-    for mod in ("linalg", "signal", "integrate"):
-        public |= {f"scipy.{mod}.{n}" for n in getattr(wf.scipy, mod).__all__}
+    for mod in ("linalg", "signal", "integrate", "special"):
+        public |= {f"scipy.{mod}.{n}" for n in getattr(wf.scipy, mod).__all__
+                   if n != "NoDerivativeError"}
+    for dist in wf.scipy.stats.__all__:  # rvs draws samples: values only (test_scipy_special)
+        public |= {f"scipy.stats.{dist}.{n}" for n in getattr(wf.scipy.stats, dist).__all__
+                   if n != "rvs"}
     missing = sorted(public - set(CASES) - NO_FLOAT_ARGS)
     assert not missing, f"public functions with no traced-argument case: {missing}"
