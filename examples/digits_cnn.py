@@ -41,7 +41,8 @@ def main(argv: list | None = None) -> float:
     model = make_cnn()
     nparams = sum(p.size for p in model.parameters())
     print(f"digits: {len(Xtr)} training and {len(Xte)} test images of 1x8x8; CNN with "
-          f"{nparams} parameters, Adam lr 2e-3 (cosine), label smoothing 0.1, batch 64, {epochs} epochs")
+          f"{nparams} parameters, Adam lr 2e-3 (cosine), label smoothing 0.1, batch 64, "
+          f"{epochs} epochs")
     t0 = time.perf_counter()
     losses = train(model, Xtr, ytr, epochs, label_smoothing=0.1)
     dt = time.perf_counter() - t0

@@ -8,8 +8,9 @@ fits it twice:
 * **eager** (the PyTorch face): ``w`` and ``b`` are Tensors with ``requires_grad``, each
   step runs the loss, ``.backward()`` and ``wf.optim.SGD.step()``;
 * **static graph** (the CSE599G1 face, ``wf.graph``): the same loss is staged on
-  ``Variable`` nodes (given shapes, so that ``wf.sum`` stages), ``gradients(loss, [w, b])`` adds the backward nodes once, and an
-  ``Executor`` runs loss and gradients for each step, the update done in NumPy.
+  ``Variable`` nodes (given shapes, so that ``wf.sum`` stages), ``gradients(loss, [w, b])``
+  adds the backward nodes once, and an ``Executor`` runs loss and gradients for each step,
+  the update done in NumPy.
 
 Both start from zero with the same rate, so their losses agree step by step (to rounding).
 

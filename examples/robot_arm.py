@@ -175,10 +175,10 @@ def main(argv: list | None = None) -> dict:
           "of jacfwd grows like\nn x cost(f) and that of jacrev like 2 x cost(f) plus the tape; "
           "forward wins while n is small\n(no tape to record and replay), reverse once n "
           "tangents outweigh 2 cotangents.")
-    print(f"crossover (batched, jacfwd vs jacrev): "
+    print("crossover (batched, jacfwd vs jacrev): "
           + (f"reverse mode is faster from n = {nx} on" if nx else
              f"none up to n = {ns[-1]}: forward mode stayed faster"))
-    print(f"crossover (one column / row per call, n x jvp vs 2 x vjp): "
+    print("crossover (one column / row per call, n x jvp vs 2 x vjp): "
           + (f"reverse mode is faster from n = {nx_loop} on" if nx_loop else
              f"none up to n = {ns_loop[-1]}"))
 

@@ -1,5 +1,6 @@
 """The scripts in examples/ run (quick mode), print their key lines and write their PNGs;
-the digits models reach their accuracy targets in a full run (MLP >= 97%, CNN >= 98%)."""
+the digits MLP reaches its target (>= 97%) in a full run, the CNN >= 97% in its quick run
+(10 epochs; the full run's >= 98% with WEIFEN_EXAMPLES_FULL=1)."""
 from __future__ import annotations
 
 import importlib.util
@@ -69,22 +70,26 @@ def test_newton_rosenbrock(tmp_path: Path) -> None:
     pngs(tmp_path, "newton_rosenbrock.png")
 
 
-def test_digits_mlp_quick(tmp_path: Path) -> None:
-    out = run_example("digits_mlp.py", tmp_path, "--quick")
-    assert "8 epochs" in out
-    assert number(r"test accuracy: ([\d.]+)%", out) >= 95
-    pngs(tmp_path, "digits_mlp_loss.png")
-
-
 def test_digits_mlp_full_reaches_97(tmp_path: Path) -> None:
+    # the full run (30 epochs) trains in about a second: it stands in for the quick one too
     out = run_example("digits_mlp.py", tmp_path)
     assert "30 epochs" in out
     assert number(r"test accuracy: ([\d.]+)%", out) >= 97
     pngs(tmp_path, "digits_mlp_loss.png")
 
 
+def test_digits_cnn_quick(tmp_path: Path) -> None:
+    # the full run (30 epochs, 99.3%) takes 5-15 s on a busy 2-core machine: the suite runs
+    # 10 epochs (98.4% here) against a reduced target; WEIFEN_EXAMPLES_FULL=1 adds the full one
+    out = run_example("digits_cnn.py", tmp_path, "--quick")
+    assert "10 epochs" in out
+    assert number(r"test accuracy: ([\d.]+)%", out) >= 97
+    pngs(tmp_path, "digits_cnn_loss.png")
+
+
+@pytest.mark.skipif(not os.environ.get("WEIFEN_EXAMPLES_FULL"),
+                    reason="the full CNN run is slow: set WEIFEN_EXAMPLES_FULL=1")
 def test_digits_cnn_full_reaches_98(tmp_path: Path) -> None:
-    # the full run (30 epochs) takes about 10 s here: it stands in for the quick one too
     out = run_example("digits_cnn.py", tmp_path)
     assert "30 epochs" in out
     assert number(r"test accuracy: ([\d.]+)%", out) >= 98
