@@ -10,8 +10,18 @@ sum below it: quadratic. So each result keeps what reading it would give (a
 the lists over when it is their last user, and where the merge only appends new terms
 it extends the argument's own chain by the new links instead of rebuilding it. The
 results are exactly those of the naive reading (the same terms in the same order, the
-same sums), only found without the repeated walks. Integer coefficients are summed
-exactly (as floats they would round past 2**53 and fail past the float range).
+same sums), only found without the repeated walks. Integer and rational coefficients
+are summed exactly (``Fraction``; as floats they would round).
+
+Terms that are products are compared up to the order of their factors and their
+numeric coefficient (``2*-sin(x)*cos(x)`` and ``2*-cos(x)*sin(x)`` are like terms; see
+:class:`_Canon`). A second pass then rewrites each sum, bottom up, where that makes it
+shorter by :func:`op_count` (SymPy's ``count_ops``): factors common to every term and
+the integers' common divisor are taken out (``exp(x)*(sin(x) + cos(x))``, and with
+denominators ``1/(1 + x)**2``), ``sin/cos`` becomes ``tan``, ``2*sin(a)*cos(a)``
+``sin(2*a)``, ``cos(a)**2 - sin(a)**2`` ``cos(2*a)`` and ``sin(a)**2 + cos(a)**2`` ``1``
+(identities that hold wherever both sides are defined), and a small polynomial is
+multiplied out.
 
 Rules that change values are not applied: a power with a non-integer exponent is not
 spread over a product or a power (``(x*y)**0.5`` and ``(x**2)**0.5`` stay as they are:

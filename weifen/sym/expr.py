@@ -310,7 +310,8 @@ _SPECIAL = {"exp": {0: 1}, "exp2": {0: 1}, "expm1": {0: 0}, "log": {1: 0}, "log2
             "log10": {1: 0}, "log1p": {0: 0}, "sin": {0: 0}, "cos": {0: 1}, "tan": {0: 0},
             "sinh": {0: 0}, "cosh": {0: 1}, "tanh": {0: 0}, "arcsin": {0: 0},
             "arccos": {1: 0}, "arctan": {0: 0}, "arcsinh": {0: 0}, "arctanh": {0: 0},
-            "arccosh": {1: 0}, "erf": {0: 0}, "sigmoid": {0: Fraction(1, 2)}}
+            "arccosh": {1: 0}, "erf": {0: 0}, "sigmoid": {0: Fraction(1, 2)},
+            "softplus": {}}
 _COMPARE = {"eq": operator.eq, "ne": operator.ne, "lt": operator.lt, "le": operator.le,
             "gt": operator.gt, "ge": operator.ge, "maximum": max, "minimum": min}
 _NO = object()  # _fold_exact: not an exact op, fold in floating point
@@ -343,6 +344,13 @@ def _fold_exact(op: str, vals: list, params: dict) -> Any:
         return _COMPARE[op](*vals)
     if op == "abs":
         return abs(vals[0])
+    if op == "where":
+        return vals[1] if vals[0] else vals[2]
+    if op in ("mod", "floordiv"):
+        a, b = vals
+        return None if b == 0 else a % b if op == "mod" else a // b
+    if op == "relu":
+        return max(vals[0], 0)
     if op == "square":
         return vals[0] * vals[0]
     if op == "reciprocal":

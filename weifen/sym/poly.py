@@ -512,7 +512,8 @@ def _expand_poly(e: Any) -> tuple[_Expander, _Poly]:
         return ex, polys[e]
     except OverflowError:
         raise WeifenValueError("expand: a coefficient does not fit a float (an integer "
-                               "coefficient too large to mix with a float one)") from None
+                               "coefficient too large to mix with a float one), or an "
+                               "exact power would pass 2**20 bits") from None
 
 
 def coefficients(e: Any, x: Any) -> dict:
