@@ -336,9 +336,8 @@ def _singular_samples(rng):
 
 
 def _on_support(xp, x, mean):
-    pad = xp.zeros(x.shape[:-1] + (2,), dtype=x.dtype)
-    return (xp.concatenate([x, pad], axis=-1),
-            xp.concatenate([mean, xp.zeros((2,), dtype=mean.dtype)]))
+    # zeros made from the data (same backend and dtype)
+    return (xp.concatenate([x, x * 0.0], axis=-1), xp.concatenate([mean, mean * 0.0]))
 
 
 def _singular_ref(xp, x, mean, cov):
