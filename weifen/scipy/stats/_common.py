@@ -9,16 +9,14 @@ from __future__ import annotations
 import math
 from typing import Any
 
-
 from weifen.numpy._util import _raw, _t
 from weifen.prims import elementwise as E
 from weifen.prims.special import refuse_traced
 
 HALF_LOG_2PI = 0.5 * math.log(2.0 * math.pi)
-LN2 = math.log(2.0)
 
-__all__ = ["standardize", "masked", "log", "exp", "refuse_traced", "raw", "out", "HALF_LOG_2PI",
-           "LN2"]
+__all__ = ["standardize", "masked", "fill", "support", "log", "exp", "refuse_traced", "raw",
+           "out", "HALF_LOG_2PI"]
 
 
 def raw(*xs: Any) -> Any:
