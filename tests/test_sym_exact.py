@@ -58,6 +58,8 @@ def test_diff_and_simplify_are_exact():
     assert str(sym.simplify(sym.diff(x ** F(1, 3), x))) == "1/(3*x**(2/3))"
     assert str(sym.diff(2 ** x, x)) == "2**x*log(2)"
     assert str(sym.simplify(x / 2 + x / 3)) == "5*x/6"
+    assert sym.simplify(sym.parse("2^(1/2) * x * 2^(3/2)")) == 4 * x
+    assert str(sym.simplify(sym.parse("2^(1/3) * 2^(1/3)"))) == "2**(2/3)"
 
 
 def test_printing_and_latex_of_rationals():

@@ -42,7 +42,7 @@ from collections import Counter
 from fractions import Fraction
 from typing import Any
 
-from weifen.sym.expr import Expr, apply, as_expr, const, exact_pow, params_of
+from weifen.sym.expr import Expr, _exact_power, apply, as_expr, const, exact_pow, params_of
 
 _NOT_ATOMS = ("mul", "div", "neg", "const", "pow")
 
@@ -146,6 +146,12 @@ def _factors(e: Expr, known: dict | None = None) -> tuple[Any, list, Any]:
             v = x.value
             coef = coef * (exact_pow(v, p) if type(v) is not float and type(p) is int
                            else v ** p)
+        elif x.op == "pow" and x.args[0].op == "const" and x.args[1].op == "const" and \
+                type(x.args[0].value) in (int, Fraction) and x.args[0].value > 0 and \
+                type(x.args[1].value) is Fraction:
+            # c**(m/n) for a positive rational c: the constant is the base, so that
+            # 2**(1/2) * 2**(1/2) meets as 2**1 and folds
+            out.append((x.args[0], p * x.args[1].value))
         elif x.op == "pow" and x.args[1].op == "const" and (
                 type(x.args[1].value) is int or x.args[0].op not in _NOT_ATOMS
                 and not (x.args[0].op == "pow" and x.args[0].args[1].op == "const")):
@@ -247,6 +253,13 @@ def _collect_factors(e: Expr, known: dict) -> tuple[Expr, _Known | None]:
     if not all(_finite(p) for p in new.values()) or touched and not all(
             _finite(p) for p in merged.values()):
         return e, None
+    for d in (merged, new):  # rational powers of constants that are rational: folded
+        for base in [b for b, p in d.items() if b.op == "const" and p != 0]:
+            v = _exact_power(base.value, d[base]) if type(base.value) is not float else None
+            if v is not None:
+                coef = coef * v
+                d[base] = 0
+                touched = touched or d is merged
     if (k is not None and not touched and k.chain and type(coef) is type(k.coef)
             and coef == k.coef and all(p >= 0 for p in new.values())):
         # only new factors, all in the numerator: extend the head's own chain
