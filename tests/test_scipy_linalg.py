@@ -284,3 +284,28 @@ def test_importing_weifen_does_not_import_scipy():
             "weifen.scipy.integrate; print('scipy' in sys.modules)")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert r.stdout.strip() == "False"
+
+
+def test_sylvester_with_a_complex_right_side_of_real_matrices():
+    """SciPy's solve_sylvester gets a real A, B with a complex Q wrong; weifen gives it one
+    dtype (found by a gradient graph: a complex cotangent met real matrices)."""
+    from weifen.scipy import linalg as wl
+
+    rng = np.random.default_rng(1)
+    a = rng.standard_normal((3, 3)) + 3 * np.eye(3)
+    q = rng.standard_normal((3, 3)) + 1j * rng.standard_normal((3, 3))
+    x = np.asarray(wl.solve_sylvester(a, a.T, q))
+    np.testing.assert_allclose(a @ x + x @ a.T, q, atol=1e-12)
+
+
+def test_sqrtm_under_jit_is_real_for_spd_and_refuses_a_complex_result():
+    """sqrtm's result type depends on the values (complex for a negative eigenvalue): a
+    graph types it as its input and refuses at run time when it turns complex."""
+    import weifen as wf
+    from weifen.scipy import linalg as wl
+
+    f = wf.jit(lambda a: wl.sqrtm(a))
+    spd = np.array([[2.0, 0.5], [0.5, 1.0]])
+    np.testing.assert_allclose(np.asarray(f(spd)) @ np.asarray(f(spd)), spd, atol=1e-12)
+    with pytest.raises(wf.WeifenTypeError, match="result type depends on the values"):
+        f(np.array([[-1.0, 0.0], [0.0, 2.0]]))

@@ -173,12 +173,32 @@ class _Region:
 
 def regions(nodes: list) -> list[_Region]:
     """The fusion regions of a graph (see the module docstring). A node joins a region only
-    if none of its other inputs depends on that region: each node carries the set of regions
-    it depends on, shared between nodes while it does not change."""
+    if none of its other inputs depends on that region, where depending on a member of a
+    region means depending on everything that region depends on (a region runs as one
+    step): each node carries the set of regions among its ancestors (shared between nodes
+    while it does not change), each region the regions its outside inputs depend on, and
+    the check follows those region dependencies transitively, so no two regions can ever
+    wait on each other."""
     region_of: dict[int, _Region] = {}
     deps: dict[int, frozenset] = {}
+    rdeps: dict[int, set] = {}  # region k -> regions among its outside inputs' ancestors
     empty: frozenset = frozenset()
     found: list[_Region] = []
+
+    def reaches(start: frozenset, k: int) -> bool:
+        """Whether region ``k`` is in ``start`` or something they depend on."""
+        if k in start:
+            return True
+        stack, seen = list(start), set(start)
+        while stack:
+            for q in rdeps.get(stack.pop(), ()):
+                if q == k:
+                    return True
+                if q not in seen:
+                    seen.add(q)
+                    stack.append(q)
+        return False
+
     for i, n in enumerate(nodes):
         d = empty
         for x in n.inputs:
@@ -192,13 +212,19 @@ def regions(nodes: list) -> list[_Region]:
                 r = region_of.get(id(x))
                 if r is None or r.shape != S:
                     continue
-                if all(id(y) in r.ids or r.k not in deps.get(id(y), empty)
+                if all(id(y) in r.ids or not reaches(deps.get(id(y), empty), r.k)
                        for y in n.inputs):
                     home = r
                     break
             if home is None:
                 home = _Region(i, S, len(found))
                 found.append(home)
+                rdeps[home.k] = set()
+            outside = rdeps[home.k]
+            for y in n.inputs:
+                if id(y) not in home.ids:
+                    outside.update(deps.get(id(y), empty))
+            outside.discard(home.k)
             home.members.append(n)
             home.ids.add(id(n))
             region_of[id(n)] = home

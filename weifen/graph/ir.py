@@ -78,9 +78,27 @@ class Node(ArrayMethods, Box):
         self._name = value
 
     def __str__(self) -> str:
-        return self.name
+        # a named node is its name; an expression names each shared subexpression once
+        return self._name if self._name is not None else let_expression(self)
 
     __repr__ = __str__
+
+    def _repr_svg_(self) -> str | None:
+        """Jupyter draws a node's graph (up to a few hundred nodes; text beyond)."""
+        from weifen.viz.draw import draw
+
+        seen, stack = {id(self)}, [self]
+        while stack:  # count the nodes first (stop past 400): big graphs show as text
+            for i in stack.pop().inputs:
+                if id(i) not in seen:
+                    seen.add(id(i))
+                    stack.append(i)
+            if len(seen) > 400:
+                return None
+        try:
+            return draw(self).to_svg()
+        except Exception:  # noqa: BLE001 - a display hook must never raise; text shows
+            return None
 
     # ------------------------------------------------------------------ types
     @property
@@ -282,20 +300,72 @@ def _stage(name: str, *args: Any) -> Node:
     return REGISTRY[name].bind(*args)
 
 
-def _expression(root: Node) -> str:
-    """The readable expression of ``root``, written with an explicit stack (no recursion)."""
+def _expression(root: Node, names: dict | None = None) -> str:
+    """The readable expression of ``root``, written with an explicit stack (no recursion);
+    nodes in ``names`` (by id) print as those names."""
     out: list[str] = []
     stack: list[Any] = [root]
+    first = True
     while stack:
         item = stack.pop()
         if isinstance(item, str):
             out.append(item)
             continue
+        if names and not first and id(item) in names:
+            out.append(names[id(item)])
+            continue
+        first = False
         if item._name is not None or item.op is None:
             out.append(item._name if item._name is not None else "?")
             continue
         stack.extend(reversed(item.op.pieces(item)))
     return "".join(out)
+
+
+def let_expression(root: Node) -> str:
+    """``root`` written with each shared subexpression named once, in the order it is
+    computed (``let t1 = sin(x) ... in ...``), as a jaxpr names its values; a tree with no
+    sharing is the plain expression. Linear in the size of the graph, with explicit stacks.
+
+    >>> import weifen as wf
+    >>> x = Variable("x")
+    >>> s = wf.sin(x)
+    >>> print(let_expression(s * s + s))
+    let t1 = sin(x)
+    in ((t1*t1)+t1)
+    """
+    uses: dict[int, int] = {}
+    order: list[Node] = []
+    seen: set[int] = set()
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    while stack:
+        n, done = stack.pop()
+        if done:
+            order.append(n)
+            continue
+        if id(n) in seen:
+            continue
+        seen.add(id(n))
+        stack.append((n, True))
+        if n._name is None and n.op is not None:
+            for i in reversed(n.inputs):
+                uses[id(i)] = uses.get(id(i), 0) + 1
+                stack.append((i, False))
+    shared = [n for n in order if n is not root and uses.get(id(n), 0) > 1
+              and n._name is None and n.op is not None and n.inputs]
+    if not shared:
+        return _expression(root)
+    taken = {n._name for n in order if n._name is not None}
+    names: dict[int, str] = {}
+    k = 0
+    for n in shared:
+        k += 1
+        while f"t{k}" in taken:
+            k += 1
+        names[id(n)] = f"t{k}"
+    lines = [f"{'let' if i == 0 else '   '} {names[id(n)]} = {_expression(n, names)}"
+             for i, n in enumerate(shared)]
+    return "\n".join(lines + [f"in {_expression(root, names)}"])
 
 
 def as_node(x: Any) -> Node:
@@ -712,8 +782,11 @@ class PrimOp(Op):
             raise NotImplementedError(f"no vjp rule for primitive {prim.name!r}")
         g = output_grad
         if type(rules) is tuple:  # one rule per input (einsum declares up to 64)
-            gs = [None if r is None else g if r is passthrough else r(g, node, *xs, **params)
-                  for r in rules[:len(xs)]]
+            # a constant input needs no adjoint: its rule is not run (some refuse to run:
+            # a Bessel function's order, a cdf's shape parameter)
+            gs = [None if r is None or isinstance(x.op, ConstantOp)
+                  else g if r is passthrough else r(g, node, *xs, **params)
+                  for r, x in zip(rules[:len(xs)], xs)]
         else:
             gs = list(rules(g, node, *xs, **params))
         if prim.broadcasts:

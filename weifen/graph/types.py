@@ -396,12 +396,19 @@ def _einsum_rule(avals: list, subscripts: str) -> Aval:
     return Aval(tuple(size[ch] for ch in out), _result_dtype(avals), False)
 
 
-SHAPE_RULES: dict = {"matmul": _matmul_rule, "einsum": _einsum_rule}
+def _sqrtm_rule(avals: list) -> Aval:
+    # typed as its input (floats from integers): SciPy's sqrtm of a real matrix is real
+    # unless some eigenvalue is negative, and then the run-time guard (VALUE_TYPED) refuses
+    (a,) = avals
+    return Aval(a.shape, np.result_type(a.dtype, np.float16), False)
+
+
+SHAPE_RULES: dict = {"matmul": _matmul_rule, "einsum": _einsum_rule, "sqrtm": _sqrtm_rule}
 
 
 # primitives whose result type depends on the values (NumPy's eig is real when every
 # eigenvalue is): typed from stand-ins, and checked at run time
-VALUE_TYPED = {"eig", "eigvals"}
+VALUE_TYPED = {"eig", "eigvals", "sqrtm"}  # sqrtm: real, or complex for some real input
 
 
 def guard(v: Any, a: Aval, name: str) -> Any:

@@ -445,6 +445,11 @@ class Module:
         return ([(0, name + "(")] + [(2, t) for t in extra_lines]
                 + [(2, f"({k}): ", r) for k, r in children] + [(0, ")")])
 
+    def _repr_html_(self) -> str:  # Jupyter: a summary table of layers and parameters
+        from weifen.printing import module_html
+
+        return module_html(self)
+
     def __repr__(self) -> str:
         # bottom-up without recursion: a child's lines are made before its parent's, and
         # nothing is re-indented per level (the text is rendered once, at the end)

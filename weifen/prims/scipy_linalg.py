@@ -71,8 +71,11 @@ def _sylvester(a, b, q):
     dt = _float_type(a, b, q)
     sl = _scipy_linalg()
     one = sl.solve_sylvester if sl is not None else _sylvester_np
-    return _each_matrix(lambda x, y, z: one(x, y, z), np.asarray(a), np.asarray(b),
-                        np.asarray(q)).astype(dt, copy=False)
+    # one dtype for all three: SciPy's solve_sylvester solves a real A, B with a complex Q
+    # wrongly (its real Schur path drops the coupling of Q's imaginary part)
+    a, b, q = (np.asarray(v).astype(np.result_type(dt, np.float64), copy=False)
+               for v in (a, b, q))
+    return _each_matrix(lambda x, y, z: one(x, y, z), a, b, q).astype(dt, copy=False)
 
 
 def _syl_ga(g, out, a, b, q):

@@ -393,6 +393,11 @@ class Tensor(ArrayMethods, Box):
 
         return tensor_repr(self)
 
+    def _repr_html_(self) -> str | None:  # Jupyter: a table of the values
+        from weifen.printing import tensor_html
+
+        return tensor_html(self)
+
     def __getstate__(self):
         raise TypeError("weifen Tensors are not pickled; use wf.save(obj, path)")
 
