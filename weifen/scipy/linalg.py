@@ -52,6 +52,11 @@ def _is_complex(x: Any) -> bool:
     return np.dtype(getattr(x, "dtype", np.float64)).kind == "c"
 
 
+def _mH(x: Any) -> Any:
+    """The conjugate transpose (the transpose of a real matrix)."""
+    return _mT(wf.conj(x) if _is_complex(x) else x)
+
+
 def _trans_code(trans: Any) -> int:
     codes = {0: 0, 1: 1, 2: 2, "N": 0, "T": 1, "C": 2, "n": 0, "t": 1, "c": 2}
     if trans not in codes:
@@ -338,15 +343,17 @@ def eigh(a: Any, b: Any = None, *, lower: bool = True, eigvals_only: bool = Fals
     _scipy_only("eigh", subset_by_value=subset_by_value, type=type != 1)
     a = _square("eigh", a)
     if not lower:
-        a = _mT(wf.conj(a) if _is_complex(a) else a)
+        a = _mH(a)
     if b is None:
         w, v = wf.linalg.eigh(a)
     else:  # C = L^-1 A L^-H with B = L L^H; then v = L^-H u
         low = cholesky(b, lower=lower)
+        if not lower:  # b = U^H U from b's upper triangle: L = U^H
+            low = _mH(low)
         sym = _symmetric_from(a, True, _is_complex(a))
-        y = solve_triangular(low, sym, lower=True)
-        c = _mT(solve_triangular(low, _mT(y), lower=True))
-        w, u = wf.linalg.eigh(0.5 * (c + _mT(wf.conj(c) if _is_complex(c) else c)))
+        y = solve_triangular(low, sym, lower=True)  # L^-1 A
+        c = _mH(solve_triangular(low, _mH(y), lower=True))  # (L^-1 (L^-1 A)^H)^H = L^-1 A L^-H
+        w, u = wf.linalg.eigh(0.5 * (c + _mH(c)))
         v = solve_triangular(low, u, trans=2, lower=True)
     if subset_by_index is not None:
         lo, hi = (int(i) for i in subset_by_index)
