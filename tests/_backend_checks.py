@@ -37,7 +37,7 @@ UNSUPPORTED: dict[str, str] = {
 # (WeifenTypeError naming the backend), checked by test_scipy_values_refuse_other_backends
 SCIPY_HOST = ("special.digamma", "special.psi", "special.polygamma", "special.multigammaln",
               "scipy.linalg.sqrtm", "scipy.linalg.expm", "scipy.linalg.solve_sylvester",
-              "scipy.signal.convolve")
+              "scipy.linalg.expm_frechet", "scipy.signal.convolve", "scipy.signal.correlate")
 UNSUPPORTED.update({n: "SciPy computes its values on NumPy arrays only" for n in SCIPY_HOST})
 
 
