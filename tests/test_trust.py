@@ -382,3 +382,19 @@ def test_weifen_numpy_stands_in_for_numpy():
     assert wnp.allclose(wnp.ones(2), np.ones(2))
     with pytest.raises(AttributeError, match="no derivative rule"):
         wnp.interp
+
+
+def test_import_weifen_stays_light():
+    """import weifen loads the core only: the larger faces (nn, optim, sym, viz, graphs and
+    jit, data, serialize, weifen.scipy) and every optional extra load on first use."""
+    import subprocess
+    import sys
+
+    code = ("import sys, weifen as wf\n"
+            "heavy = [m for m in sys.modules if m.split('.')[0] in ('scipy', 'sympy', 'torch', "
+            "'jax', 'numba', 'dask', 'matplotlib') or m.startswith(('weifen.nn', 'weifen.sym', "
+            "'weifen.graph', 'weifen.viz', 'weifen.optim', 'weifen.scipy', 'weifen.serialize'))]\n"
+            "assert not heavy, heavy\n"
+            "assert callable(wf.jit) and wf.nn.Linear and wf.sym.parse and wf.optim.SGD\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr

@@ -33,10 +33,30 @@ from weifen.transforms.autograd_api import (deriv, elementwise_grad, holomorphic
                                             make_ggnvp, make_hvp, make_jvp, make_vjp,
                                             tensor_jacobian_product)
 from weifen.transforms.autograd_extend import defjvp, defvjp, primitive
-from weifen import numeric
-from weifen.numeric import gradcheck
-from weifen import graph, nn, optim, sym, viz
-from weifen.graph import make_graph
-from weifen.transforms.jit import jit
-from weifen import data
-from weifen.serialize import load, save
+# The larger faces load on first use (``wf.nn``, ``wf.sym``, ``wf.jit``, ...), so that
+# ``import weifen`` stays light: each name below maps to (module, attribute or None).
+_LAZY = {
+    "numeric": ("weifen.numeric", None), "gradcheck": ("weifen.numeric", "gradcheck"),
+    "graph": ("weifen.graph", None), "make_graph": ("weifen.graph", "make_graph"),
+    "jit": ("weifen.transforms.jit", "jit"),
+    "nn": ("weifen.nn", None), "optim": ("weifen.optim", None), "sym": ("weifen.sym", None),
+    "viz": ("weifen.viz", None), "data": ("weifen.data", None),
+    "scipy": ("weifen.scipy", None),
+    "load": ("weifen.serialize", "load"), "save": ("weifen.serialize", "save"),
+}
+
+
+def __getattr__(name: str):
+    spec = _LAZY.get(name)
+    if spec is None:
+        raise AttributeError(f"module 'weifen' has no attribute {name!r}")
+    import importlib
+
+    mod = importlib.import_module(spec[0])
+    value = mod if spec[1] is None else getattr(mod, spec[1])
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))

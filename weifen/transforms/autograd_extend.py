@@ -641,7 +641,7 @@ def const_graph(fun: Callable, *args: Any, **kwargs: Any) -> Callable:
     >>> round(float(f(0.5)), 6)
     0.958851
     """
-    from weifen.transforms import jit
+    from weifen.transforms.jit import jit
 
     return jit(functools.partial(fun, *args, **kwargs))
 
