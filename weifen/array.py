@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import inspect
 import numbers
+from typing import Any
 
 import numpy as np
 
@@ -107,6 +108,30 @@ def _leaves(tree):
             stack.extend(x.values())
         else:
             yield x
+
+
+def to_dtype(what: str, args: tuple, kwargs: dict) -> Any:
+    """The dtype asked of ``.to(...)`` (torch's forms: a dtype, a tensor to match, a device
+    string, ``dtype=``/``device=``/``non_blocking=``), or None; a device other than the CPU
+    raises, since weifen computes with the array library a tensor holds."""
+    kwargs = dict(kwargs)
+    dtype = kwargs.pop("dtype", None)
+    device = kwargs.pop("device", None)
+    kwargs.pop("non_blocking", None)
+    if kwargs:
+        raise WeifenTypeError(f"{what}: unexpected keyword arguments {sorted(kwargs)}")
+    for a in args:
+        if isinstance(a, ArrayMethods):
+            dtype = a.dtype
+        elif isinstance(a, str) and a.split(":")[0] in ("cpu", "cuda", "mps", "meta"):
+            device = a
+        elif a is not None:
+            dtype = a
+    if device is not None and str(device).split(":")[0] != "cpu":
+        raise WeifenTypeError(
+            f"{what}: device {device!r} is not available: weifen computes with the array "
+            "library the tensor holds (NumPy on the CPU; wrap a CuPy array for a GPU)")
+    return dtype
 
 
 class ArrayMethods:
@@ -425,23 +450,8 @@ class ArrayMethods:
         >>> x = wf.ones(2); x.to(wf.float64) is x, x.to(wf.float32).dtype
         (True, dtype('float32'))
         """
-        dtype = kwargs.pop("dtype", None)
         kwargs.pop("copy", None)
-        kwargs.pop("non_blocking", None)
-        device = kwargs.pop("device", None)
-        if kwargs:
-            raise WeifenTypeError(f"to: unexpected keyword arguments {sorted(kwargs)}")
-        for a in args:
-            if isinstance(a, ArrayMethods):
-                dtype = a.dtype
-            elif isinstance(a, str) and a.split(":")[0] in ("cpu", "cuda", "mps", "meta"):
-                device = a
-            elif a is not None:
-                dtype = a
-        if device is not None and str(device).split(":")[0] != "cpu":
-            raise WeifenTypeError(
-                f"to: device {device!r} is not available: weifen computes with the array "
-                "library the tensor holds (NumPy on the CPU; wrap a CuPy array for a GPU)")
+        dtype = to_dtype("to", args, kwargs)
         if dtype is None or np.dtype(dtype) == self.dtype:
             return self
         return wnp.astype(self, dtype)

@@ -319,21 +319,9 @@ class Module:
         >>> wf.nn.Linear(2, 1).to(wf.float32).bias.dtype
         dtype('float32')
         """
-        dtype = kwargs.pop("dtype", None)
-        device = kwargs.pop("device", None)
-        kwargs.pop("non_blocking", None)
-        if kwargs:
-            raise WeifenTypeError(f"Module.to: unexpected keyword arguments {sorted(kwargs)}")
-        for a in args:
-            if isinstance(a, Tensor):
-                dtype = a.dtype
-            elif isinstance(a, str) and a.split(":")[0] in ("cpu", "cuda", "mps", "meta"):
-                device = a
-            elif a is not None:
-                dtype = a
-        if device is not None and str(device).split(":")[0] != "cpu":
-            raise WeifenTypeError(f"Module.to: device {device!r} is not available: weifen "
-                                  "computes with NumPy on the CPU")
+        from weifen.array import to_dtype
+
+        dtype = to_dtype("Module.to", args, kwargs)
         if dtype is None:
             return self
         dt = np.dtype(dtype)

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from weifen.core.primitive import Primitive
-from weifen.prims.decomp import _as_input, _ct, _is_complex, _mm, _mT
+from weifen.prims.decomp import _as_input, _ct, _mm, _mT
 from weifen.prims.indexing import getitem_p
 from weifen.prims.shape import concatenate_p, reshape_p, shape_of, transpose_p
 

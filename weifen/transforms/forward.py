@@ -197,7 +197,8 @@ def jacobian(f: Callable, *inputs: Any, mode: str = "auto") -> Any:
         n_out = sum(int(np.prod(shape_of(o))) for o in tree_flatten(out)[0])
         mode = "forward" if n_in < n_out else "reverse"
     if mode not in ("forward", "reverse"):
-        raise WeifenValueError(f"jacobian: mode must be 'auto', 'forward' or 'reverse', got {mode!r}")
+        raise WeifenValueError(
+            f"jacobian: mode must be 'auto', 'forward' or 'reverse', got {mode!r}")
     jf = jacfwd if mode == "forward" else jacrev
     r = jf(f, argnums=nums if len(inputs) > 1 else 0)(*inputs)
     return r
