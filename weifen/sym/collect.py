@@ -429,19 +429,13 @@ def _pull_common(terms: list) -> Expr | None:
     or ``None`` where nothing is common."""
     read = []
     for sign, t in terms:
-        try:
-            coef, factors, _ = _factors(t)
-        except (ZeroDivisionError, OverflowError):
+        r = _read(t)
+        if r is None:
             return None
-        merged: dict = {}
-        for b, p in factors:
-            merged[b] = merged.get(b, 0) + p
-        if not _finite(coef) or not all(_finite(p) for p in merged.values()):
-            return None
-        read.append((sign * coef, merged))
+        read.append((sign * r[0], r[1]))
     common = []
     first = read[0][1]
-    for b, p in first.items():
+    for b in first:
         ps = [m.get(b) for _, m in read]
         if any(type(q) is not int or q == 0 for q in ps):
             continue
@@ -516,7 +510,7 @@ def _trig_terms(terms: list) -> list:
     """``c*cos(a)**2 - c*sin(a)**2 -> c*cos(2*a)`` and ``c*sin(a)**2 + c*cos(a)**2 -> c``
     among the ``(sign, term)`` pairs of a sum."""
     squares: dict = {}  # (function, argument) -> index of a term c*f(a)**2
-    for i, (sign, t) in enumerate(terms):
+    for i, (_, t) in enumerate(terms):
         if t.op == "pow" and t.args[0].op in ("sin", "cos") and t.args[1] == 2:
             squares.setdefault((t.args[0].op, t.args[0].args[0]), i)
         elif t.op == "mul" and t.args[0].op == "const" and t.args[1].op == "pow" and \

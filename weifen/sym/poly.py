@@ -346,15 +346,23 @@ class _Expander:
         """The polynomial ``p`` as an expression: monomials by descending degree, then by
         their atoms' printed forms and powers."""
         keys = self.keys
-        terms = []
-        for m, c in p.items():
-            if isinstance(c, float) and not math.isfinite(c):
+        items = p.items()
+        for _, c in items:
+            if type(c) is float and not math.isfinite(c):
                 raise WeifenValueError(f"expand: a coefficient is not finite ({c}): the "
                                        "constants multiply out past the float range")
-            m = sorted(m, key=lambda ip: keys[ip[0]]) if len(m) > 1 else m
-            terms.append(((-sum(pw for _, pw in m), [(keys[i], -pw) for i, pw in m]), m, c))
-        if len(terms) > 1:
-            terms.sort(key=lambda t: t[0])
+        if len({m[0][0] for m, _ in items if m}) <= 1 and all(len(m) <= 1 for m, _ in items):
+            # one atom: by descending power, the order the general key gives
+            terms = sorted(((None, m, c) for m, c in items),
+                           key=lambda t: -t[1][0][1] if t[1] else 0)
+        else:
+            terms = []
+            for m, c in items:
+                m = sorted(m, key=lambda ip: keys[ip[0]]) if len(m) > 1 else m
+                terms.append(((-sum(pw for _, pw in m), [(keys[i], -pw) for i, pw in m]),
+                              m, c))
+            if len(terms) > 1:
+                terms.sort(key=lambda t: t[0])
         # Built node by node without apply: none of its folds or identities can apply
         # to these nodes (atoms are never constants or negations, powers are never 0 or
         # 1, one term at most is a constant, no coefficient is 0), so the result is the
