@@ -29,8 +29,14 @@ def diff(e: Any, x: Expr, n: int = 1) -> Expr:
     >>> x, y = sym.symbols("x y")
     >>> sym.diff(sym.log(x) + x * y - sym.sin(y), x)
     1/x + y
+    >>> sym.diff(sym.parse("x**3"), "x", 2)
+    6*x
     """
     e = as_expr(e)
+    if isinstance(x, str) and x.isidentifier():  # a symbol's name, as SymPy accepts it
+        from weifen.sym.expr import Symbol
+
+        x = Symbol(x)
     if not (isinstance(x, Expr) and x.op == "symbol"):
         shown = x._preview() if isinstance(x, Expr) else repr(x)[:60]
         raise WeifenTypeError(f"diff: differentiate with respect to a symbol, got {shown}")
