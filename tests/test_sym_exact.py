@@ -163,3 +163,14 @@ def test_trace_tables_drop_unit_partials():
     assert rows["dot v_5"] == "dot v_3 - dot v_4"
     adj = str(t.adjoint_table())
     assert "+= bar v_5" in adj and "+= -bar v_5" in adj and "1 * bar" not in adj
+
+
+def test_exact_coefficients_meet_through_products_and_quotients():
+    """Higher derivatives fold their coefficients (3*2*x is 6*x, 24*x/4 is 6*x), as SymPy
+    prints them; floats keep their written order."""
+    from weifen import sym
+
+    assert str(sym.diff(sym.parse("x**3"), "x", 2)) == "6*x"
+    assert str(sym.diff(sym.parse("x**4/4"), "x", 3)) == "6*x"
+    assert str(sym.parse("3*(2*x)/4")) == "3*x/2"
+    assert str(sym.parse("0.5*(2*x)")) == "0.5*2*x"

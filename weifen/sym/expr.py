@@ -440,11 +440,28 @@ def build(op: str, xs: tuple, params: dict) -> Expr:
             return apply("neg", xs[1])
         if cs[1] == -1:
             return apply("neg", xs[0])
+        # exact coefficients meet: c * (d * r) -> (c d) * r (3*(2*x) is 6*x, as in SymPy)
+        for k in (0, 1):
+            c, other = cs[k], xs[1 - k]
+            if _exact(c) and other.op == "mul":
+                for j in (0, 1):
+                    d = other.args[j]
+                    if d.op == "const" and _exact(d.value):
+                        return apply("mul", const(c * d.value), other.args[1 - j])
     elif op == "div":
         if cs[1] == 1:
             return xs[0]
         if cs[0] == 0:
             return const(0)
+        if _exact(cs[1]) and cs[1] != 0 and xs[0].op == "mul":  # (c*r)/d -> (c/d)*r exactly
+            from fractions import Fraction
+
+            for j in (0, 1):
+                c = xs[0].args[j]
+                if c.op == "const" and _exact(c.value):
+                    q = Fraction(c.value, cs[1])
+                    return apply("mul", const(q.numerator if q.denominator == 1 else q),
+                                 xs[0].args[1 - j])
     elif op == "pow":
         if cs[1] == 1:
             return xs[0]
@@ -464,6 +481,13 @@ def build(op: str, xs: tuple, params: dict) -> Expr:
                 return xs[1 - k]
     value = tuple(sorted((k, _hashable(v)) for k, v in params.items())) if params else None
     return Expr(op, xs, value)
+
+
+def _exact(c: Any) -> bool:
+    """Whether ``c`` is an exact constant (an int or a Fraction, not a bool or float)."""
+    from fractions import Fraction
+
+    return type(c) is int or type(c) is Fraction
 
 
 def _hashable(v: Any) -> Any:
