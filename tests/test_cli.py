@@ -249,3 +249,13 @@ def test_bench_passes_its_options_on():
     assert rc == 0 and "--rounds" in out and "--clock" in out
     rc, _, err = shell("bench", "--suite", "nosuch")
     assert rc == 2 and "bench_nosuch.py" in err and "Traceback" not in err
+
+
+def test_output_piped_into_a_reader_that_leaves_early_is_not_a_traceback():
+    import subprocess
+    import sys
+
+    cmd = (f"{sys.executable} -m weifen trace 'ln(x1) + x1*x2 - sin(x2)' --at x1=2 x2=5 "
+           "--format markdown | head -1")
+    r = subprocess.run(["bash", "-c", cmd], capture_output=True, text=True)
+    assert "Traceback" not in r.stderr and r.stdout.strip()

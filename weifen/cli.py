@@ -181,6 +181,11 @@ def main(argv: list[str] | None = None) -> int:
         args.rest = rest
     try:
         return args.fn(args)
+    except BrokenPipeError:  # `weifen trace ... | head`: the reader left; stop quietly
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except (WeifenError, ValueError, TypeError, ArithmeticError) as err:
         msg = " ".join(str(err).split()) or type(err).__name__
         if msg.startswith(f"{args.cmd}: "):  # the library names the command already
