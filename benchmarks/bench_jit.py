@@ -485,7 +485,9 @@ def case_e(opts: Any, L: Libs) -> list[Target]:
     salt = [0.0]
 
     def first(label: str, make: Callable) -> None:
-        for _ in range(reps if label != "torch.compile" else 1):
+        # torch.compile and PyTensor compile for tens of seconds and keep gigabytes per graph:
+        # one first call each
+        for _ in range(reps if label not in ("torch.compile", "PyTensor") else 1):
             salt[0] += 1e-9  # a new function each time: no compilation cache applies
             try:
                 t0 = perf()
@@ -527,7 +529,7 @@ def case_e(opts: Any, L: Libs) -> list[Target]:
                 return y.detach(), torch.autograd.grad(y, x)[0]
             return torch.compile(vgt), xt
         first("torch.compile", make_t)
-    print("  first call (median of %d; torch.compile once):" % reps)
+    print("  first call (median of %d; torch.compile and PyTensor once):" % reps)
     for label in ("weifen jit", "weifen jit (numpy)", "jax.jit", "PyTensor", "torch.compile"):
         if label in firsts:
             ts = firsts[label]

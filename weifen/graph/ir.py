@@ -71,7 +71,7 @@ class Node(ArrayMethods, Box):
     def name(self) -> str:
         if self._name is not None:
             return self._name
-        return _expression(self)
+        return let_expression(self)  # linear in the graph's size, shared parts named once
 
     @name.setter
     def name(self, value: str) -> None:
@@ -79,7 +79,7 @@ class Node(ArrayMethods, Box):
 
     def __str__(self) -> str:
         # a named node is its name; an expression names each shared subexpression once
-        return self._name if self._name is not None else let_expression(self)
+        return self.name
 
     __repr__ = __str__
 
@@ -242,7 +242,9 @@ class Node(ArrayMethods, Box):
 
 
 def _short(node: Node) -> str:
-    s = node.name
+    """The node's name, cut at 60 characters (rendered only that far: an expression of a
+    deep shared graph is exponentially long as a tree)."""
+    s = node._name if node._name is not None else _expression(node, limit=61)
     return s if len(s) <= 60 else s[:57] + "..."
 
 
@@ -300,23 +302,30 @@ def _stage(name: str, *args: Any) -> Node:
     return REGISTRY[name].bind(*args)
 
 
-def _expression(root: Node, names: dict | None = None) -> str:
+def _expression(root: Node, names: dict | None = None, limit: int | None = None) -> str:
     """The readable expression of ``root``, written with an explicit stack (no recursion);
-    nodes in ``names`` (by id) print as those names."""
+    nodes in ``names`` (by id) print as those names; with ``limit``, rendering stops once
+    that many characters are out."""
     out: list[str] = []
     stack: list[Any] = [root]
     first = True
+    size = 0
     while stack:
+        if limit is not None and size >= limit:
+            break
         item = stack.pop()
         if isinstance(item, str):
             out.append(item)
+            size += len(item)
             continue
         if names and not first and id(item) in names:
             out.append(names[id(item)])
+            size += len(out[-1])
             continue
         first = False
         if item._name is not None or item.op is None:
             out.append(item._name if item._name is not None else "?")
+            size += len(out[-1])
             continue
         stack.extend(reversed(item.op.pieces(item)))
     return "".join(out)
