@@ -36,8 +36,11 @@ def chunked(x: Any) -> bool:
     >>> chunked(np.zeros(2))
     False
     """
-    while hasattr(x, "_primal_data"):
-        x = x._primal_data()
+    try:
+        while hasattr(x, "_primal_data"):
+            x = x._primal_data()
+    except Exception:  # noqa: BLE001 - a value with no data yet (an untyped graph node)
+        return False
     return hasattr(x, "chunks") and backend_name(x) == "dask"
 
 
