@@ -604,6 +604,13 @@ def main(argv: list[str] | None = None) -> int:
     print_header("weifen jit benchmarks", vers)
     opts.keep = []
     print(f"{set_threads(opts.threads, L.torch, opts.keep)}  |  {pin_malloc()}")
+    if opts.threads == 1 and hasattr(os, "sched_setaffinity"):
+        # XLA's CPU client starts threads of its own whatever XLA_FLAGS say (jax.jit's CPU
+        # time measured 1.7x its wall time): one core for the whole process makes every
+        # contender single-threaded alike
+        core = min(os.sched_getaffinity(0))
+        os.sched_setaffinity(0, {core})
+        print(f"process pinned to CPU core {core}: every contender's threads share it")
     print(f"XLA_FLAGS={os.environ.get('XLA_FLAGS', '')!r} (what 'XLA: its default' above means)")
     print(f"{opts.rounds} interleaved rounds x ~{opts.target_ms:g} ms of {opts.clock} time per "
           f"measurement, median reported{'  |  QUICK' if opts.quick else ''}")
