@@ -400,7 +400,8 @@ def logistic_regression(out: str) -> None:
     w, losses, X, y = train_logistic(bar=True)
     acc = float(np.mean(((X @ w[:2] + w[2]) > 0) == (y > 0.5)))
     print(f"loss {losses[0]:.4f} -> {losses[-1]:.4f}; training accuracy {acc:.1%}; "
-          f"boundary {w[0]:.3f} x1 + {w[1]:.3f} x2 + {w[2]:.3f} = 0")
+          f"boundary {w[0]:.3f} x1 {'-' if w[1] < 0 else '+'} {abs(w[1]):.3f} x2 "
+          f"{'-' if w[2] < 0 else '+'} {abs(w[2]):.3f} = 0")
     try:
         import matplotlib
 
