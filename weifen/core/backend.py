@@ -37,8 +37,7 @@ def chunked(x: Any) -> bool:
     False
     """
     try:
-        while hasattr(x, "_primal_data"):
-            x = x._primal_data()
+        x = raw(x)
     except Exception:  # noqa: BLE001 - a value with no data yet (an untyped graph node)
         return False
     return hasattr(x, "chunks") and backend_name(x) == "dask"
