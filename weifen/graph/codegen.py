@@ -171,8 +171,20 @@ def plan(nodes: list, outputs: list, inputs: list) -> dict:
             mode = "kernel"
             for p in projs[id(n)]:
                 key = (p._aval.shape, p._aval.dtype)
-                free = pool.get(key)
-                prealloc[id(p)] = free.pop() if free else new_store("buf", key)
+                # in place into an input dying here, alone in its buffer, of the output's
+                # shape: a kernel reads every input at an index before writing there
+                for x in n.inputs:
+                    s = primary.get(id(x))
+                    if (s is not None and s.kind == "buf" and s.refs == 1
+                            and last.get(id(x)) == i and s.key == key
+                            and holds.get(id(x)) == [s]):
+                        s.refs -= 1  # handed over to the projection (not to the pool)
+                        holds[id(x)] = []
+                        prealloc[id(p)] = s
+                        break
+                else:
+                    free = pool.get(key)
+                    prealloc[id(p)] = free.pop() if free else new_store("buf", key)
             holds[id(n)] = []
         elif id(n) in prealloc:
             mode, store = "out", prealloc[id(n)]
@@ -289,7 +301,8 @@ def _dropped_broadcasts(nodes: list, last: dict, outputs: list) -> set:
 def generate(g: Any, fn_name: str = "run", kernel_for: Any = None) -> tuple[str, dict, list]:
     """``(source, namespace, persistent buffer keys)`` of a function computing ``g``'s
     outputs from its inputs' raw values. A fused region calls ``kernel_for(node)``, a
-    callable ``(*inputs, *outputs)`` that writes the region's outputs (default: NumPy)."""
+    callable ``(*inputs, *outputs)`` that writes the region's outputs (default: NumPy), or
+    ``kernel_for(node, alias)`` where output ``k`` is the array of input ``alias[k]``."""
     nodes = g.nodes
     P = plan(nodes, g.outputs, g.inputs)
     if kernel_for is None:
@@ -337,7 +350,13 @@ def generate(g: Any, fn_name: str = "run", kernel_for: Any = None) -> tuple[str,
                 var[id(p)] = st.var
             ins = [var[id(x)] + ("[()]" if x._aval.shape == () and not x._aval.weak else "")
                    for x in n.inputs]
-            body.append(f"    {e.bind(kernel_for(n), 'kernel')}({', '.join(ins + outs_)})")
+            # an output written in place of an input: the kernel reads it from the output
+            stores_out = [P[id(p)][1] for p in sorted(projs[id(n)], key=lambda q: q.params["i"])]
+            stores_in = [P[id(x)][1] if id(x) in P else None for x in n.inputs]
+            alias = {k: stores_in.index(s) for k, s in enumerate(stores_out)
+                     if any(s is t for t in stores_in)}
+            kern = kernel_for(n, alias) if alias else kernel_for(n)
+            body.append(f"    {e.bind(kern, 'kernel')}({', '.join(ins + outs_)})")
             continue
         if id(n) in var:  # a region's output, written by its kernel
             continue

@@ -51,6 +51,9 @@ FUSIBLE = {"add", "sub", "mul", "div", "neg", "exp", "exp2", "expm1", "log", "lo
            "le", "gt", "ge", "logical_and", "logical_or", "logical_not", "isfinite", "relu",
            "sigmoid", "softplus", "where", "erf", "mod"}
 MIN_REGION = 2
+# reductions a region may end with: accumulated in the same loop nest as the elementwise
+# value they read (never read back inside the region: their value is complete only after)
+REDUCTIONS = {"sum", "max", "max_stopped", "min"}
 
 
 class FusedOp(Op):
@@ -160,6 +163,34 @@ def _fusible(n: Node) -> bool:
     return True
 
 
+def reduced_axes(params: dict, nd: int) -> tuple:
+    """The axes a ``sum``/``max``/``min`` reduces, sorted and non-negative."""
+    ax = params.get("axis")
+    if ax is None:
+        return tuple(range(nd))
+    ax = (ax,) if isinstance(ax, (int, np.integer)) else tuple(ax)
+    return tuple(sorted({int(a) % nd for a in ax}))
+
+
+def _reducible(n: Node) -> bool:
+    """A float reduction with only axis/keepdims parameters, over a non-empty array."""
+    op = n.op
+    if not isinstance(op, PrimOp) or op.prim.name not in REDUCTIONS or len(n.inputs) != 1:
+        return False
+    if not set(n.params) <= {"axis", "keepdims"}:
+        return False
+    a, xa = n._aval, n.inputs[0]._aval
+    if not isinstance(a, T.Aval) or not isinstance(xa, T.Aval) or a.weak or xa.weak:
+        return False
+    if a.dtype != xa.dtype or a.dtype.kind != "f" or not xa.shape or 0 in xa.shape:
+        return False
+    try:
+        reduced_axes(n.params, len(xa.shape))
+    except TypeError:
+        return False
+    return True
+
+
 class _Region:
     __slots__ = ("start", "shape", "members", "ids", "k")
 
@@ -230,6 +261,12 @@ def regions(nodes: list) -> list[_Region]:
             region_of[id(n)] = home
             if home.k not in d:
                 d = d | {home.k}
+        elif _reducible(n):
+            r = region_of.get(id(n.inputs[0]))
+            if r is not None and r.shape == n.inputs[0]._aval.shape:
+                # in the region's loop, but not in r.ids: whatever reads it depends on the
+                # region (d holds r.k through the input) and so cannot join it
+                r.members.append(n)
         deps[id(n)] = d
     return [r for r in found if len(r.members) >= MIN_REGION]
 
@@ -309,10 +346,25 @@ def fuse(g: Any, check: bool = True) -> Any:
             if indeg[s2] == 0:
                 heapq.heappush(heap, (items[s2][0], s2))
     new = g.replace([env[id(o)] for o in g.outputs])
-    new._order = order
+    used = set(map(id, new.outputs))
+    for n in reversed(order):  # a broadcast that moved into the regions reading it
+        if id(n) in used or _is_input(n):
+            used.update(id(x) for x in n.inputs)
+    new._order = [n for n in order if id(n) in used or _is_input(n)]
     if check:
         new.check()
     return new
+
+
+def _stretch(x: Node) -> bool:
+    """A ``broadcast_to`` of a computed array that a region may read unbroadcast (a kernel
+    reads the smaller array at index 0 along the stretched axes)."""
+    if not isinstance(x.op, PrimOp) or x.op.prim.name != "broadcast_to":
+        return False
+    a, b = x._aval, x.inputs[0]._aval
+    return (isinstance(a, T.Aval) and isinstance(b, T.Aval) and not a.weak and not b.weak
+            and a.dtype == b.dtype and a.dtype.kind in "biuf"
+            and not isinstance(x.inputs[0].op, ConstantOp))
 
 
 def _emit_region(r: _Region, env: dict, order: list, outside_use: set) -> None:
@@ -321,7 +373,15 @@ def _emit_region(r: _Region, env: dict, order: list, outside_use: set) -> None:
     ext_pos: dict[int, int] = {}
     program = []
     avals = []
-    for j, m in enumerate(r.members):
+
+    def external(x: Node) -> int:
+        k = ext_pos.get(id(x))
+        if k is None:
+            k = ext_pos[id(x)] = len(ext)
+            ext.append(env[id(x)])
+        return k
+
+    for m in r.members:
         args = []
         for x in m.inputs:
             if id(x) in local:
@@ -331,24 +391,31 @@ def _emit_region(r: _Region, env: dict, order: list, outside_use: set) -> None:
             if c is not None:
                 args.append(("c", c))
                 continue
-            k = ext_pos.get(id(x))
-            if k is None:
-                k = ext_pos[id(x)] = len(ext)
-                ext.append(env[id(x)])
-            args.append(("i", k))
+            if _stretch(x):  # the broadcast moves into the region
+                program.append((x.op.prim, dict(x.params), [("i", external(x.inputs[0]))]))
+                avals.append(x._aval)
+                local[id(x)] = len(program) - 1
+                args.append(("t", local[id(x)]))
+                continue
+            args.append(("i", external(x)))
         program.append((m.op.prim, dict(m.params), args))
         avals.append(m._aval)
-        local[id(m)] = j
-    outs = [local[id(m)] for m in r.members if id(m) in outside_use]
+        local[id(m)] = len(program) - 1
+    used = [m for m in r.members if id(m) in outside_use]
+    outs = [local[id(m)] for m in used]
     op = FusedOp(program, outs, avals, len(ext))
     node = Op.__call__(op)
     node.inputs = ext
     node._aval = tuple(avals[j] for j in outs)
     order.append(node)
-    for i, j in enumerate(outs):
+    for i, (m, j) in enumerate(zip(used, outs)):
         p = proj_op(node, i, avals[j])
-        env[id(r.members[j])] = p
+        env[id(m)] = p
         order.append(p)
+
+
+def _is_input(n: Node) -> bool:
+    return isinstance(n.op, (PlaceholderOp, ConstantOp))
 
 
 def is_fused(g: Any) -> bool:

@@ -35,6 +35,10 @@ from typing import Any
 import numpy as np
 
 from weifen.graph import types as T
+from weifen.graph.fusion import reduced_axes
+
+# a reduction's starting value, in the numba source
+REDUCE_INIT = {"sum": "0.0", "max": "-np.inf", "max_stopped": "-np.inf", "min": "np.inf"}
 
 # scalar code for each primitive: {0}, {1}, {2} are the arguments' expressions
 SCALAR = {
@@ -57,11 +61,11 @@ SCALAR = {
     "logical_not": "({0} == 0)", "isfinite": "np.isfinite({0})",
     "relu": "({0} if ({0} > 0 or {0} != {0}) else {0} * 0)",
     "sigmoid": "_sigmoid({0})", "softplus": "_softplus({0})", "where": "({1} if {0} else {2})",
-    "erf": "math.erf({0})",
+    "erf": "math.erf({0})", "broadcast_to": "{0}",
 }
 
 
-def numpy_region(node: Any) -> Any:
+def numpy_region(node: Any, alias: dict | None = None) -> Any:
     """The NumPy kernel of a fused node: the region's ops run one after another (each
     primitive's own ``impl``), then the outputs are copied into place."""
     op = node.op
@@ -89,10 +93,13 @@ def _lit(v: Any, dtype: np.dtype) -> str:
     return repr(v)
 
 
-def loop_source(op: Any, in_avals: list, name: str = "kernel") -> str:
-    """The Python source of the numba loop for a :class:`FusedOp` region."""
-    out_avals = [op.avals[j] for j in op.outs]
-    S = out_avals[0].shape
+def loop_source(op: Any, in_avals: list, name: str = "kernel", alias: dict | None = None) -> str:
+    """The Python source of the numba loop for a :class:`FusedOp` region. ``alias``: output
+    ``k`` is the array of input ``alias[k]`` (written in place), which is then read from
+    the output, so that the compiler sees one array (two names for one array would make
+    LLVM's overlap check fail and run the loop unvectorised)."""
+    read_from = {m: f"o{k}" for k, m in (alias or {}).items()}
+    S = op.avals[0].shape  # a region starts with an elementwise value of its shape
     nd = len(S)
     ins = [f"i{k}" for k in range(len(in_avals))]
     outs = [f"o{k}" for k in range(len(op.outs))]
@@ -109,14 +116,32 @@ def loop_source(op: Any, in_avals: list, name: str = "kernel") -> str:
         lead = nd - len(a.shape)
         idx = ", ".join("0" if a.shape[d] == 1 and S[lead + d] != 1 else f"j{lead + d}"
                         for d in range(len(a.shape)))
-        reads.append(f"a{k} = i{k}[{idx}]")
+        reads.append(f"a{k} = {read_from.get(k, f'i{k}')}[{idx}]")
     lines += pre
+    red = {}  # inner index of a reduction -> its reduced axes
+    for j, (prim, params, _args) in enumerate(op.program):
+        if prim.name in REDUCE_INIT:
+            red[j] = axes = reduced_axes(params, nd)
+            ks = tuple(1 if d in axes else S[d] for d in range(nd))
+            # accumulated in float64 whatever the dtype, written out at the end
+            lines.append(f"    r{j} = np.full({ks!r}, {REDUCE_INIT[prim.name]}, np.float64)")
     ind = "    "
     for d in range(nd):
-        lines.append(f"{ind}for j{d} in range(o0.shape[{d}]):")
+        lines.append(f"{ind}for j{d} in range({S[d]}):")
         ind += "    "
     lines += [ind + r for r in reads]
     for j, (prim, _params, args) in enumerate(op.program):
+        if j in red:
+            ridx = ", ".join("0" if d in red[j] else f"j{d}" for d in range(nd))
+            v = f"t{args[0][1]}"
+            if prim.name == "sum":
+                lines.append(f"{ind}r{j}[{ridx}] += {v}")
+            else:  # NaN wins, as NumPy's max and min
+                cmp = ">=" if prim.name != "min" else "<="
+                lines.append(f"{ind}c{j} = r{j}[{ridx}]")
+                lines.append(f"{ind}if not (c{j} {cmp} {v} or c{j} != c{j}):")
+                lines.append(f"{ind}    r{j}[{ridx}] = {v}")
+            continue
         dt = op.avals[j].dtype
         xs = []
         for kind, v in args:
@@ -125,7 +150,17 @@ def loop_source(op: Any, in_avals: list, name: str = "kernel") -> str:
         lines.append(f"{ind}t{j} = {expr}")
     idx = ", ".join(f"j{d}" for d in range(nd))
     for k, j in enumerate(op.outs):
-        lines.append(f"{ind}o{k}[{idx}] = t{j}")
+        if j not in red:
+            lines.append(f"{ind}o{k}[{idx}] = t{j}")
+    for k, j in enumerate(op.outs):
+        if j in red:
+            shape = op.avals[j].shape
+            if len(shape) == nd:  # keepdims
+                lines.append(f"    o{k}[...] = r{j}")
+            elif shape:
+                lines.append(f"    o{k}[...] = r{j}.reshape({shape!r})")
+            else:
+                lines.append(f"    o{k}[()] = r{j}[{', '.join('0' * nd)}]")
     return "\n".join(lines) + "\n"
 
 
@@ -150,7 +185,7 @@ def _helpers(numba: Any) -> dict:
     return _JITTED_HELPERS
 
 
-def numba_region(node: Any) -> Any:
+def numba_region(node: Any, alias: dict | None = None) -> Any:
     """The numba kernel of a fused node, compiled now (on stand-in arrays of the region's
     types); the NumPy kernel where numba cannot compile it."""
     try:
@@ -160,7 +195,7 @@ def numba_region(node: Any) -> Any:
     op = node.op
     in_avals = [x._aval for x in node.inputs]
     try:
-        src = loop_source(op, in_avals)
+        src = loop_source(op, in_avals, alias=alias)
     except KeyError:  # an op the loops do not spell
         return numpy_region(node)
     ns: dict = {"math": math, "np": np, **_helpers(numba)}
