@@ -303,6 +303,8 @@ def fuse(g: Any, check: bool = True) -> Any:
         for x in n.inputs:
             if id(x) in member and member[id(x)] is not r:
                 outside_use.add(id(x))
+    remat = _recomputed(nodes, member, outside_use, g.outputs)
+    outside_use -= remat
     # Kahn's algorithm on the graph with each region contracted to one item, taking ready
     # items in program order (a heap on their first position)
     items: list = []  # a node, or a region
@@ -329,10 +331,10 @@ def fuse(g: Any, check: bool = True) -> Any:
     env: dict[int, Node] = {}
     order: list = []
     while heap:
-        _, k = heapq.heappop(heap)
+        k = heapq.heappop(heap)[-1]
         it = items[k][1]
         if isinstance(it, _Region):
-            _emit_region(it, env, order, outside_use)
+            _emit_region(it, env, order, outside_use, remat)
         elif not it.inputs:
             env[id(it)] = it
             order.append(it)
@@ -367,7 +369,43 @@ def _stretch(x: Node) -> bool:
             and not isinstance(x.inputs[0].op, ConstantOp))
 
 
-def _emit_region(r: _Region, env: dict, order: list, outside_use: set) -> None:
+# cheap ops whose results (a mask, mostly) other regions recompute rather than read
+RECOMPUTE = {"gt", "lt", "ge", "le", "eq", "ne", "neg", "abs", "sign", "logical_not",
+             "isfinite"}
+
+
+def _recomputed(nodes: list, member: dict, outside_use: set, outputs: list) -> set:
+    """Region values that only other regions read and that are one cheap op of values
+    stored anyway (a relu's mask ``y > 0`` of its stored output ``y``): each reader
+    recomputes them, and they are never written to memory."""
+    users: dict[int, list] = {}
+    for n in nodes:
+        for x in n.inputs:
+            users.setdefault(id(x), []).append(n)
+    outs = set(map(id, outputs))
+
+    def stored(y: Node) -> bool:  # surely an array whatever the regions do
+        if id(y) in outs:
+            return True
+        if id(y) not in member:
+            return True
+        return any(id(u) not in member for u in users.get(id(y), ()))
+
+    found = set()
+    for n in nodes:
+        r = member.get(id(n))
+        if (r is None or id(n) not in outside_use or id(n) in outs
+                or n.op.prim.name not in RECOMPUTE):
+            continue
+        if not all(id(u) in member for u in users.get(id(n), ())):
+            continue  # something outside the regions reads it as an array
+        if all(_inline(y) is not None or stored(y) for y in n.inputs):
+            found.add(id(n))
+    return found
+
+
+def _emit_region(r: _Region, env: dict, order: list, outside_use: set,
+                 remat: frozenset | set = frozenset()) -> None:
     local: dict[int, int] = {}
     ext: list = []
     ext_pos: dict[int, int] = {}
@@ -381,26 +419,32 @@ def _emit_region(r: _Region, env: dict, order: list, outside_use: set) -> None:
             ext.append(env[id(x)])
         return k
 
-    for m in r.members:
-        args = []
-        for x in m.inputs:
-            if id(x) in local:
-                args.append(("t", local[id(x)]))
-                continue
-            c = _inline(x)
-            if c is not None:
-                args.append(("c", c))
-                continue
-            if _stretch(x):  # the broadcast moves into the region
-                program.append((x.op.prim, dict(x.params), [("i", external(x.inputs[0]))]))
-                avals.append(x._aval)
-                local[id(x)] = len(program) - 1
-                args.append(("t", local[id(x)]))
-                continue
-            args.append(("i", external(x)))
+    def arg(x: Node) -> tuple:
+        if id(x) in local:
+            return ("t", local[id(x)])
+        c = _inline(x)
+        if c is not None:
+            return ("c", c)
+        if _stretch(x):  # the broadcast moves into the region
+            inner(x, [("i", external(x.inputs[0]))])
+            return ("t", local[id(x)])
+        if id(x) in remat and id(x) not in r.ids:  # recomputed here from stored values
+            inner(x, [arg(y) for y in x.inputs])
+            return ("t", local[id(x)])
+        return ("i", external(x))
+
+    def inner(m: Node, args: list) -> None:
         program.append((m.op.prim, dict(m.params), args))
         avals.append(m._aval)
         local[id(m)] = len(program) - 1
+
+    needed = {id(m) for m in r.members if id(m) in outside_use}
+    for m in reversed(r.members):  # a recomputed value may be left with no reader here
+        if id(m) in needed:
+            needed.update(id(x) for x in m.inputs if id(x) in r.ids)
+    for m in r.members:
+        if id(m) in needed:
+            inner(m, [arg(x) for x in m.inputs])
     used = [m for m in r.members if id(m) in outside_use]
     outs = [local[id(m)] for m in used]
     op = FusedOp(program, outs, avals, len(ext))

@@ -1,0 +1,160 @@
+"""Fusion regions with reductions, broadcasts, recomputed masks and in-place outputs (the
+numba backend's kernels and the NumPy fallback that runs the same regions): random
+programs of elementwise ops, broadcasts and reductions, and their gradients, equal eager
+weifen; the MLP step's regions have the expected shape."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import weifen as wf
+from weifen.graph.fusion import FusedOp, fuse
+from weifen.transforms.jit import numba_available
+
+needs_numba = pytest.mark.skipif(not numba_available(), reason="numba (weifen[jit]) not installed")
+
+
+def _program(seed: int):
+    """A random function of x (4, 5), a row r (5,) and a column c (4, 1): elementwise ops,
+    broadcasts of r and c, reductions (sum/max/min over each axis, keepdims or not, read
+    back through broadcasting), comparisons feeding where, and a scalar result."""
+    def f(x, r, c):
+        rng = np.random.default_rng(seed)
+        full = [x, x * r, x + c]
+        for _ in range(10):
+            k = rng.integers(7)
+            a = full[rng.integers(len(full))]
+            b = full[rng.integers(len(full))]
+            if k == 0:
+                full.append(wf.tanh(a) * 0.7 + b * 0.3)
+            elif k == 1:
+                full.append(wf.where(a > 0.1, a * b, -b))
+            elif k == 2:
+                red = (wf.sum, wf.max, wf.min)[rng.integers(3)]
+                axis = (0, 1, -1)[rng.integers(3)]
+                s = red(a, axis=axis, keepdims=True)
+                full.append(b * 0.5 + s * 0.1)
+            elif k == 3:
+                s = wf.sum(wf.sin(a) * b, axis=0)  # (5,): broadcast back along the rows
+                full.append(a - s * 0.2)
+            elif k == 4:
+                full.append(wf.relu(a - 0.2) * wf.broadcast_to(c, (4, 5)))
+            elif k == 5:
+                full.append(wf.maximum(a, b) * 0.8 + wf.exp(-wf.abs(a)) * 0.1)
+            else:
+                full.append(wf.sum(a * b, axis=1, keepdims=True) * 0.05 + a)
+        return wf.sum(full[-1] * full[-2]) + wf.max(full[-3])
+    return f
+
+
+def _args(seed: int, dtype=np.float64):
+    rng = np.random.default_rng(100 + seed)
+    return (rng.standard_normal((4, 5)).astype(dtype) * 0.8,
+            rng.standard_normal(5).astype(dtype) * 0.8,
+            rng.standard_normal((4, 1)).astype(dtype) * 0.8)
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_fused_regions_with_reductions_equal_eager_numpy_fallback(seed):
+    f = _program(seed)
+    args = _args(seed)
+    vg = wf.value_and_grad(f, argnums=(0, 1, 2))
+    want_v, want_g = vg(*args)
+    g = wf.make_graph(vg, *args).optimize()
+    h = fuse(g)
+    got = h(*args)
+    np.testing.assert_allclose(np.asarray(got[0]), np.asarray(want_v), rtol=1e-12)
+    for a, b in zip(got[1], want_g):
+        np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=1e-10, atol=1e-12)
+
+
+@needs_numba
+@pytest.mark.parametrize("seed", range(8))
+def test_fused_regions_with_reductions_equal_eager_numba(seed):
+    f = _program(seed)
+    args = _args(seed)
+    vg = wf.value_and_grad(f, argnums=(0, 1, 2))
+    want_v, want_g = vg(*args)
+    j = wf.jit(vg, backend="numba")
+    for _ in range(2):  # the second call reuses the plan's buffers
+        v, gs = j(*args)
+        np.testing.assert_allclose(float(v), float(want_v), rtol=1e-12)
+        for a, b in zip(gs, want_g):
+            np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=1e-10, atol=1e-12)
+
+
+@needs_numba
+def test_fused_max_propagates_nan_and_sums_accumulate_in_float64():
+    def f(x):
+        return wf.max(x * 2.0, axis=1), wf.sum(x * 1.0 + 0.0, axis=0), wf.min(x - 1.0, axis=0)
+    x = np.ones((3, 4))
+    x[1, 2] = np.nan
+    got = wf.jit(f, backend="numba")(x)
+    want = f(x)
+    for a, b in zip(got, want):
+        np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
+    # float32: a long sum fused into a kernel is accumulated in float64, then rounded once
+    y = np.full(200_000, 0.1, np.float32)
+    s = wf.jit(lambda v: wf.sum(v * np.float32(1.5)), backend="numba")(y)
+    assert np.asarray(s).dtype == np.float32
+    exact = np.float32(np.sum(y.astype(np.float64) * np.float64(np.float32(1.5))))
+    assert abs(float(s) - float(exact)) <= 2 * np.spacing(exact)
+
+
+def _mlp_step():
+    rng = np.random.default_rng(0)
+    P = [rng.standard_normal((6, 5)).astype(np.float32) * 0.4,
+         rng.standard_normal(5).astype(np.float32) * 0.1,
+         rng.standard_normal((5, 3)).astype(np.float32) * 0.4,
+         rng.standard_normal(3).astype(np.float32) * 0.1]
+    X = rng.standard_normal((8, 6)).astype(np.float32)
+    Y = np.eye(3, dtype=np.float32)[rng.integers(0, 3, 8)]
+
+    def loss(P, X, Y):
+        a = wf.relu(X @ P[0] + P[1])
+        return -wf.sum(Y * wf.log_softmax(a @ P[2] + P[3], axis=1)) / 8
+
+    def step(P, X, Y):
+        v, g = wf.value_and_grad(loss)(P, X, Y)
+        return [p - 0.1 * gp for p, gp in zip(P, g)], v
+    return step, (P, X, Y)
+
+
+def test_mlp_step_regions_read_masks_again_and_take_in_bias_sums():
+    """The relu's mask is recomputed where the backward pass reads it (no bool array is
+    stored), the bias gradients' column sums run inside the backward regions, and the
+    bias broadcast is read unbroadcast."""
+    step, args = _mlp_step()
+    g = fuse(wf.make_graph(step, *args).optimize())
+    regions = [n for n in g.nodes if isinstance(n.op, FusedOp)]
+    for n in regions:
+        outs = [n.op.avals[j] for j in n.op.outs]
+        assert all(a.dtype != np.bool_ for a in outs), str(g)
+    inner = [n.op.prims() for n in regions]
+    assert any("gt" in p and "sum" in p for p in inner), str(g)  # mask and bias sum fused
+    assert not any(n.op.prim.name == "broadcast_to" for n in g.nodes
+                   if hasattr(n.op, "prim")), str(g)
+    want = step(*args)
+    got = g(*args)
+    for a, b in zip(got[0], want[0]):
+        np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=1e-5, atol=1e-6)
+
+
+@needs_numba
+def test_kernels_write_in_place_and_read_the_aliased_input_from_the_output():
+    step, args = _mlp_step()
+    j = wf.jit(step, backend="numba")
+    want = step(*args)
+    for _ in range(3):
+        got = j(*args)
+        for a, b in zip(got[0], want[0]):
+            np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=1e-5, atol=1e-6)
+    src = j.source(*args)
+    ns = j._last.fn.__globals__
+    aliased = [ns[k].weifen_source for k in ns if k.startswith("kernel")
+               and "= o0[" in getattr(ns[k], "weifen_source", "")]
+    assert aliased, src  # at least one region writes over a dying input, read through o0
+    # results are fresh arrays on every call, never a buffer the next call writes
+    r1, r2 = j(*args), j(*args)
+    for a, b in zip(r1[0], r2[0]):
+        assert not np.shares_memory(np.asarray(a), np.asarray(b))
