@@ -158,3 +158,41 @@ def test_kernels_write_in_place_and_read_the_aliased_input_from_the_output():
     r1, r2 = j(*args), j(*args)
     for a, b in zip(r1[0], r2[0]):
         assert not np.shares_memory(np.asarray(a), np.asarray(b))
+
+
+def test_schedule_runs_ready_first_unless_that_holds_more_bytes():
+    """The fused graph runs in first-ready order (a weight gradient right after the
+    backward value it reads) only where that keeps no more bytes alive than program order:
+    on a wide graph (many independent chains) program order stays."""
+    from weifen.graph import fusion as F
+
+    def wide(x):
+        return sum(wf.sum(wf.cumsum(wf.cumsum(wf.sin(x * (i + 1))) * 0.5)) for i in range(12))
+
+    def orders(g):
+        seen = {}
+
+        def spy(items, preds, outs, ou):
+            prog = F._kahn(items, preds, False)
+            ready = F._kahn(items, preds, True)
+            got = orig(items, preds, outs, ou)
+            seen.update(prog=F._peak_bytes(prog, items, preds, outs, ou),
+                        ready=F._peak_bytes(ready, items, preds, outs, ou),
+                        chosen=F._peak_bytes(got, items, preds, outs, ou),
+                        is_ready=got == ready)
+            return got
+        orig = F.schedule
+        F.schedule = spy
+        try:
+            h = F.fuse(g)
+        finally:
+            F.schedule = orig
+        return seen, h
+
+    x = np.linspace(0, 1, 1000)
+    seen, h = orders(wf.make_graph(wide, x).optimize())
+    assert seen["chosen"] == seen["prog"] < seen["ready"] and not seen["is_ready"], seen
+    np.testing.assert_allclose(h(x), np.asarray(wide(x)), rtol=1e-12)
+    step, args = _mlp_step()
+    seen, h = orders(wf.make_graph(step, *args).optimize())
+    assert seen["is_ready"] and seen["ready"] <= seen["prog"], seen

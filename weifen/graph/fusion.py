@@ -288,8 +288,6 @@ def _inline(x: Node) -> Any:
 def fuse(g: Any, check: bool = True) -> Any:
     """Replace each fusion region of ``g`` by a :class:`FusedOp` node and its ``proj``
     nodes (expects a lowered graph: ``g.optimize()`` first)."""
-    import heapq
-
     from weifen.graph.passes import clone
 
     nodes = g.nodes
@@ -305,9 +303,7 @@ def fuse(g: Any, check: bool = True) -> Any:
                 outside_use.add(id(x))
     remat = _recomputed(nodes, member, outside_use, g.outputs)
     outside_use -= remat
-    # Kahn's algorithm on the graph with each region contracted to one item, taking ready
-    # items in program order (a heap on their first position)
-    items: list = []  # a node, or a region
+    items: list = []  # (first position, a node or a region)
     item_of: dict[int, int] = {}
     for i, n in enumerate(nodes):
         r = member.get(id(n))
@@ -318,20 +314,14 @@ def fuse(g: Any, check: bool = True) -> Any:
             for m in r.members:
                 item_of[id(m)] = len(items)
             items.append((i, r))
-    indeg = [0] * len(items)
-    succ: list[list] = [[] for _ in items]
+    preds: list = []
     for k, (_, it) in enumerate(items):
         ins = it.inputs if isinstance(it, Node) else [x for m in it.members for x in m.inputs]
-        preds = {item_of[id(x)] for x in ins} - {k}
-        indeg[k] = len(preds)
-        for p in preds:
-            succ[p].append(k)
-    heap = [(items[k][0], k) for k in range(len(items)) if indeg[k] == 0]
-    heapq.heapify(heap)
+        preds.append({item_of[id(x)] for x in ins} - {k})
+    seq = schedule(items, preds, [item_of[id(o)] for o in g.outputs], outside_use)
     env: dict[int, Node] = {}
     order: list = []
-    while heap:
-        k = heapq.heappop(heap)[-1]
+    for k in seq:
         it = items[k][1]
         if isinstance(it, _Region):
             _emit_region(it, env, order, outside_use, remat)
@@ -343,10 +333,6 @@ def fuse(g: Any, check: bool = True) -> Any:
             m = it if all(a is b for a, b in zip(ins, it.inputs)) else clone(it, ins)
             env[id(it)] = m
             order.append(m)
-        for s2 in succ[k]:
-            indeg[s2] -= 1
-            if indeg[s2] == 0:
-                heapq.heappush(heap, (items[s2][0], s2))
     new = g.replace([env[id(o)] for o in g.outputs])
     used = set(map(id, new.outputs))
     for n in reversed(order):  # a broadcast that moved into the regions reading it
@@ -356,6 +342,81 @@ def fuse(g: Any, check: bool = True) -> Any:
     if check:
         new.check()
     return new
+
+
+def _kahn(items: list, preds: list, ready_first: bool) -> list[int]:
+    """A topological order of the items: among those ready, the one that became ready
+    first (``ready_first``), else the one first in program order."""
+    import heapq
+
+    succ: list[list] = [[] for _ in items]
+    indeg = [len(p) for p in preds]
+    for k, ps in enumerate(preds):
+        for p in ps:
+            succ[p].append(k)
+    heap = [(0 if ready_first else items[k][0], items[k][0], k)
+            for k in range(len(items)) if not indeg[k]]
+    heapq.heapify(heap)
+    seq: list[int] = []
+    while heap:
+        k = heapq.heappop(heap)[-1]
+        seq.append(k)
+        for s2 in succ[k]:
+            indeg[s2] -= 1
+            if not indeg[s2]:
+                heapq.heappush(heap, (len(seq) if ready_first else items[s2][0],
+                                      items[s2][0], s2))
+    return seq
+
+
+def _peak_bytes(seq: list, items: list, preds: list, outs: list, outside_use: set) -> int:
+    """The most bytes of computed arrays alive at once when the items run in order ``seq``
+    (each item's arrays live from the item to their last reader; views and the caller's
+    arrays cost nothing)."""
+    pos = {k: i for i, k in enumerate(seq)}
+    last = [pos[k] for k in range(len(items))]
+    outs = set(outs)
+    for k in seq:
+        for p in preds[k]:
+            last[p] = max(last[p], pos[k])
+    for k in outs:
+        last[k] = len(seq)
+    delta = [0] * (len(seq) + 2)
+    for k, (_, it) in enumerate(items):
+        vals = ([m for m in it.members if id(m) in outside_use] if isinstance(it, _Region)
+                else [] if _is_input(it) or _name(it) in VIEWS else [it])
+        size = sum(m._aval.size * m._aval.dtype.itemsize for m in vals
+                   if isinstance(m._aval, T.Aval) and not m._aval.weak)
+        delta[pos[k]] += size
+        delta[(last[k] if k not in outs else len(seq)) + 1] -= size
+    peak = cur = 0
+    for d in delta:
+        cur += d
+        peak = max(peak, cur)
+    return peak
+
+
+def schedule(items: list, preds: list, outs: list, outside_use: set) -> list[int]:
+    """The order the fused graph runs in. First ready, first run: a gradient's weight
+    product runs right after the backward value it reads, while that value is still in
+    cache, and an update right after its gradient (on the 784-512-512-10 MLP step this is
+    about 2% faster than program order, a depth-first order from the outputs). Program
+    order where that keeps fewer bytes alive (wide graphs: running every branch's first
+    op before any second op would hold them all)."""
+    prog = _kahn(items, preds, ready_first=False)
+    ready = _kahn(items, preds, ready_first=True)
+    if _peak_bytes(ready, items, preds, outs, outside_use) <= \
+            _peak_bytes(prog, items, preds, outs, outside_use):
+        return ready
+    return prog
+
+
+def _name(n: Node) -> str | None:
+    return n.op.prim.name if isinstance(n.op, PrimOp) else None
+
+
+VIEWS = {"reshape", "transpose", "getitem", "broadcast_to", "stop_gradient", "squeeze",
+         "expand_dims"}
 
 
 def _stretch(x: Node) -> bool:
