@@ -185,10 +185,14 @@ def _reducible(n: Node) -> bool:
     if a.dtype != xa.dtype or a.dtype.kind != "f" or not xa.shape or 0 in xa.shape:
         return False
     try:
-        reduced_axes(n.params, len(xa.shape))
+        axes = reduced_axes(n.params, len(xa.shape))
     except TypeError:
         return False
-    return True
+    # only reductions that keep the innermost axis (a column sum, a bias's gradient): the
+    # inner loop then adds into different elements; a sum along it would chain every
+    # iteration on the one before (floating-point addition kept in order), and LLVM would
+    # leave the region's whole loop unvectorised
+    return len(xa.shape) - 1 not in axes
 
 
 class _Region:

@@ -49,7 +49,7 @@ SCALAR = {
     "reciprocal": "(1.0 / {0})", "sin": "math.sin({0})", "cos": "math.cos({0})",
     "tan": "math.tan({0})", "arcsin": "math.asin({0})", "arccos": "math.acos({0})",
     "arctan": "math.atan({0})", "sinh": "math.sinh({0})", "cosh": "math.cosh({0})",
-    "tanh": "math.tanh({0})", "arcsinh": "math.asinh({0})", "arccosh": "math.acosh({0})",
+    "tanh": "_tanh({0})", "arcsinh": "math.asinh({0})", "arccosh": "math.acosh({0})",
     "arctanh": "math.atanh({0})", "abs": "abs({0})", "sign": "np.sign({0})",
     "floor": "np.floor({0})", "ceil": "np.ceil({0})", "trunc": "np.trunc({0})",
     "pow": "({0} ** {1})", "arctan2": "math.atan2({0}, {1})", "mod": "np.mod({0}, {1})",
@@ -180,8 +180,11 @@ _JITTED_HELPERS: dict = {}
 
 def _helpers(numba: Any) -> dict:
     if not _JITTED_HELPERS:
+        from weifen.graph.vmath import numba_tanh
+
         for f in (_sigmoid, _softplus):
             _JITTED_HELPERS[f.__name__] = numba.njit(cache=False)(f)
+        _JITTED_HELPERS["_tanh"] = numba_tanh()  # vectorisable (weifen.graph.vmath)
     return _JITTED_HELPERS
 
 
