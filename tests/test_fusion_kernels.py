@@ -145,6 +145,7 @@ def test_kernels_write_in_place_and_read_the_aliased_input_from_the_output():
     step, args = _mlp_step()
     j = wf.jit(step, backend="numba")
     want = step(*args)
+    before = [a.copy() for a in args[0]] + [args[1].copy(), args[2].copy()]
     for _ in range(3):
         got = j(*args)
         for a, b in zip(got[0], want[0]):
@@ -158,6 +159,8 @@ def test_kernels_write_in_place_and_read_the_aliased_input_from_the_output():
     r1, r2 = j(*args), j(*args)
     for a, b in zip(r1[0], r2[0]):
         assert not np.shares_memory(np.asarray(a), np.asarray(b))
+    for a, b in zip(list(args[0]) + [args[1], args[2]], before):  # never written in place
+        np.testing.assert_array_equal(a, b)
 
 
 def test_schedule_runs_ready_first_unless_that_holds_more_bytes():
