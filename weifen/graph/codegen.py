@@ -338,9 +338,10 @@ def generate(g: Any, fn_name: str = "run", kernel_for: Any = None) -> tuple[str,
             var[id(n)] = var[id(n.inputs[0])]
             continue
         if mode == "kernel":
-            outs_ = []
+            outs_, stores_out = [], []
             for p in sorted(projs[id(n)], key=lambda q: q.params["i"]):
                 st = P[id(p)][1]
+                stores_out.append(st)
                 if st.output and st.k not in fresh_made:
                     fresh_made.add(st.k)
                     st.var = f"f{st.k}"
@@ -351,10 +352,9 @@ def generate(g: Any, fn_name: str = "run", kernel_for: Any = None) -> tuple[str,
             ins = [var[id(x)] + ("[()]" if x._aval.shape == () and not x._aval.weak else "")
                    for x in n.inputs]
             # an output written in place of an input: the kernel reads it from the output
-            stores_out = [P[id(p)][1] for p in sorted(projs[id(n)], key=lambda q: q.params["i"])]
             stores_in = [P[id(x)][1] if id(x) in P else None for x in n.inputs]
-            alias = {k: stores_in.index(s) for k, s in enumerate(stores_out)
-                     if any(s is t for t in stores_in)}
+            alias = {k: m for k, s in enumerate(stores_out)
+                     for m, t in enumerate(stores_in) if t is s}
             kern = kernel_for(n, alias) if alias else kernel_for(n)
             body.append(f"    {e.bind(kern, 'kernel')}({', '.join(ins + outs_)})")
             continue

@@ -377,6 +377,8 @@ def _peak_bytes(seq: list, items: list, preds: list, outs: list, outside_use: se
     """The most bytes of computed arrays alive at once when the items run in order ``seq``
     (each item's arrays live from the item to their last reader; views and the caller's
     arrays cost nothing)."""
+    from weifen.graph.codegen import VIEWS, name_of
+
     pos = {k: i for i, k in enumerate(seq)}
     last = [pos[k] for k in range(len(items))]
     outs = set(outs)
@@ -388,7 +390,7 @@ def _peak_bytes(seq: list, items: list, preds: list, outs: list, outside_use: se
     delta = [0] * (len(seq) + 2)
     for k, (_, it) in enumerate(items):
         vals = ([m for m in it.members if id(m) in outside_use] if isinstance(it, _Region)
-                else [] if _is_input(it) or _name(it) in VIEWS else [it])
+                else [] if _is_input(it) or name_of(it) in VIEWS else [it])
         size = sum(m._aval.size * m._aval.dtype.itemsize for m in vals
                    if isinstance(m._aval, T.Aval) and not m._aval.weak)
         delta[pos[k]] += size
@@ -413,14 +415,6 @@ def schedule(items: list, preds: list, outs: list, outside_use: set) -> list[int
             _peak_bytes(prog, items, preds, outs, outside_use):
         return ready
     return prog
-
-
-def _name(n: Node) -> str | None:
-    return n.op.prim.name if isinstance(n.op, PrimOp) else None
-
-
-VIEWS = {"reshape", "transpose", "getitem", "broadcast_to", "stop_gradient", "squeeze",
-         "expand_dims"}
 
 
 def _stretch(x: Node) -> bool:
