@@ -27,6 +27,10 @@ def test_readme_examples_run_in_order(tmp_path, monkeypatch):
     assert float(ns["d"].tangent) == pytest.approx(5.5)
     assert wf.numeric.derivative(ns["math"].sin, 1.0, richardson=True) == pytest.approx(
         ns["math"].cos(1.0), abs=1e-12)
+    assert ns["vg"].traces == 1
+    np.testing.assert_allclose(np.asarray(ns["vg"](ns["w"], ns["x"])[1]),
+                               np.asarray(wf.grad(lambda w: wf.sum(wf.tanh(ns["x"] @ w) ** 2))(
+                                   ns["w"])), rtol=1e-12)
     assert str(ns["y"]) == "((x2*x3)+exp(x2))"
     np.testing.assert_allclose(ns["gx2"], 3 + np.exp(1.0) * np.ones(3))
     assert ns["t"].adjoint_table().values["x1"] == pytest.approx(5.5)
