@@ -69,3 +69,11 @@ def test_readme_sym_example_numbers():
     assert str(sym.diff(e, p)) == "1/p + q" and str(sym.diff(e, q)) == "p - cos(q)"
     assert sym.diff(e, p).subs({p: 2.0, q: 5.0}) == 5.5
     assert float(wf.grad(lambda a: wf.log(a) + a * 5.0)(2.0)) == 5.5
+
+
+def test_compiled_section_shows_the_graph_one_trace_and_the_code(tmp_path, capsys):
+    (fn,) = [fn for title, fn in tour.SECTIONS if title.startswith("14.")]
+    fn(str(tmp_path))
+    out = capsys.readouterr().out
+    assert "v:f64[16]" in out and "tanh" in out  # the typed graph
+    assert "traced 1 time" in out and "def value_and_grad_chain_(x0):" in out
