@@ -199,3 +199,26 @@ def test_schedule_runs_ready_first_unless_that_holds_more_bytes():
     step, args = _mlp_step()
     seen, h = orders(wf.make_graph(step, *args).optimize())
     assert seen["is_ready"] and seen["ready"] <= seen["prog"], seen
+
+
+@needs_numba
+def test_values_recomputed_from_smaller_broadcast_inputs_cover_the_whole_loop():
+    """A mask of a (3, 1) and of a (1, 4) input, recomputed inside a (3, 4) region (hypot's
+    overflow guard), once made the kernel loop over (3, 1) only: 9 of 12 results were 0."""
+    x = np.array([[0.5], [1.0], [-2.0]])
+    y = np.array([[1.0, -0.3, 0.7, 2.0]])
+    np.testing.assert_allclose(np.asarray(wf.jit(wf.hypot, backend="numba")(x, y)),
+                               np.hypot(x, y), rtol=1e-15)
+
+    def f(a, b):
+        m = (wf.abs(a) > 0.4) | (wf.abs(b) > 0.5)  # small masks, read by a full region
+        return wf.where(m, a * b, a + b) * 2.0 + wf.exp(a * 0.1)
+    for shapes in (((3, 1), (1, 4)), ((5,), (2, 1)), ((2, 1, 3), (4, 1))):
+        a = np.random.default_rng(1).standard_normal(shapes[0])
+        b = np.random.default_rng(2).standard_normal(shapes[1])
+        got = wf.jit(f, backend="numba")(a, b)
+        np.testing.assert_allclose(np.asarray(got), np.asarray(f(a, b)), rtol=1e-14)
+        ga = wf.jit(wf.grad(lambda a, b: wf.sum(f(a, b)), argnums=(0, 1)), backend="numba")(a, b)
+        wa = wf.grad(lambda a, b: wf.sum(f(a, b)), argnums=(0, 1))(a, b)
+        for u, v in zip(ga, wa):
+            np.testing.assert_allclose(np.asarray(u), np.asarray(v), rtol=1e-13)

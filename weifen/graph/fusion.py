@@ -61,11 +61,16 @@ class FusedOp(Op):
 
     NAME = "fused"
 
-    def __init__(self, program: list, outs: list, avals: list, n_in: int) -> None:
+    def __init__(self, program: list, outs: list, avals: list, n_in: int,
+                 shape: tuple | None = None) -> None:
         self.program = program  # [(prim, params, args)], args: ("i", k) | ("t", j) | ("c", v)
         self.outs = outs        # inner indices of the region's outputs
         self.avals = avals      # inner values' types
         self.n_in = n_in
+        # the loop's shape: its members' (a reduction's result, or a value recomputed from
+        # smaller broadcast inputs, may be smaller)
+        self.shape = shape if shape is not None else max(
+            (a.shape for a in avals), key=lambda sh: (len(sh), int(np.prod(sh))))
 
     def prims(self) -> list[str]:
         """The names of the inner primitives, in order."""
@@ -506,7 +511,7 @@ def _emit_region(r: _Region, env: dict, order: list, outside_use: set,
             inner(m, [arg(x) for x in m.inputs])
     used = [m for m in r.members if id(m) in outside_use]
     outs = [local[id(m)] for m in used]
-    op = FusedOp(program, outs, avals, len(ext))
+    op = FusedOp(program, outs, avals, len(ext), r.shape)
     node = Op.__call__(op)
     node.inputs = ext
     node._aval = tuple(avals[j] for j in outs)

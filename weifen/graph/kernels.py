@@ -99,7 +99,7 @@ def loop_source(op: Any, in_avals: list, name: str = "kernel", alias: dict | Non
     the output, so that the compiler sees one array (two names for one array would make
     LLVM's overlap check fail and run the loop unvectorised)."""
     read_from = {m: f"o{k}" for k, m in (alias or {}).items()}
-    S = op.avals[0].shape  # a region starts with an elementwise value of its shape
+    S = op.shape
     nd = len(S)
     ins = [f"i{k}" for k in range(len(in_avals))]
     outs = [f"o{k}" for k in range(len(op.outs))]
