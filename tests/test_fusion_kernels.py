@@ -54,33 +54,32 @@ def _args(seed: int, dtype=np.float64):
             rng.standard_normal((4, 1)).astype(dtype) * 0.8)
 
 
-@pytest.mark.parametrize("seed", range(24))
-def test_fused_regions_with_reductions_equal_eager_numpy_fallback(seed):
-    f = _program(seed)
+def _vg_case(seed: int):
+    """``(value_and_grad of program seed, its arguments, eager value, eager gradients)``."""
     args = _args(seed)
-    vg = wf.value_and_grad(f, argnums=(0, 1, 2))
-    want_v, want_g = vg(*args)
-    g = wf.make_graph(vg, *args).optimize()
-    h = fuse(g)
-    got = h(*args)
+    vg = wf.value_and_grad(_program(seed), argnums=(0, 1, 2))
+    return (vg, args) + tuple(vg(*args))
+
+
+def _assert_matches(got, want_v, want_g) -> None:
     np.testing.assert_allclose(np.asarray(got[0]), np.asarray(want_v), rtol=1e-12)
     for a, b in zip(got[1], want_g):
         np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=1e-10, atol=1e-12)
 
 
+@pytest.mark.parametrize("seed", range(24))
+def test_fused_regions_with_reductions_equal_eager_numpy_fallback(seed):
+    vg, args, want_v, want_g = _vg_case(seed)
+    _assert_matches(fuse(wf.make_graph(vg, *args).optimize())(*args), want_v, want_g)
+
+
 @needs_numba
 @pytest.mark.parametrize("seed", range(8))
 def test_fused_regions_with_reductions_equal_eager_numba(seed):
-    f = _program(seed)
-    args = _args(seed)
-    vg = wf.value_and_grad(f, argnums=(0, 1, 2))
-    want_v, want_g = vg(*args)
+    vg, args, want_v, want_g = _vg_case(seed)
     j = wf.jit(vg, backend="numba")
     for _ in range(2):  # the second call reuses the plan's buffers
-        v, gs = j(*args)
-        np.testing.assert_allclose(float(v), float(want_v), rtol=1e-12)
-        for a, b in zip(gs, want_g):
-            np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=1e-10, atol=1e-12)
+        _assert_matches(j(*args), want_v, want_g)
 
 
 @needs_numba

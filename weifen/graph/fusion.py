@@ -399,7 +399,7 @@ def _peak_bytes(seq: list, items: list, preds: list, outs: list, outside_use: se
         size = sum(m._aval.size * m._aval.dtype.itemsize for m in vals
                    if isinstance(m._aval, T.Aval) and not m._aval.weak)
         delta[pos[k]] += size
-        delta[(last[k] if k not in outs else len(seq)) + 1] -= size
+        delta[last[k] + 1] -= size
     peak = cur = 0
     for d in delta:
         cur += d
